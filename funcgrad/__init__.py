@@ -1,0 +1,49 @@
+"""funcgrad: automatic differentiation for NumPy and CuPy code.
+
+Two faces over one tape: a PyTorch-style Tensor (``requires_grad``, ``backward``, ``.grad``)
+and JAX-style function transforms.
+
+Examples
+--------
+>>> import funcgrad as fg
+>>> x = fg.ones(2, 2, requires_grad=True)
+>>> out = ((x + 2) * (x + 2) * 3).mean()
+>>> out.backward()
+>>> x.grad
+tensor([[4.5000, 4.5000],
+        [4.5000, 4.5000]])
+"""
+
+from . import autograd, backend, ops, testing
+from ._functional import (
+    abs, add, all, amax, amin, any, argmax, argmin, cat, ceil, clamp, clip, clone, concat,
+    concatenate, cos, detach, div, divide, dot, eq, exp, flatten, floor, ge, gt, isfinite, isnan,
+    le, log, log_softmax, logsumexp, lt, matmul, max, maximum, mean, min, minimum, mm, mul,
+    multiply, ne, neg, negative, norm, numel, permute, pow, prod, reciprocal, relu, reshape, round,
+    sigmoid, sign, sin, softmax, sqrt, square, squeeze, stack, std, sub, subtract, sum, t, tan,
+    tanh, transpose, unsqueeze, var, where,
+)
+from ._printing import get_printoptions, set_printoptions
+from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
+from .backend import (
+    bool_ as bool, complex64, complex128, dtype, float16, float32, float64, get_default_dtype,
+    int8, int16, int32, int64, set_default_dtype, uint8,
+)
+from .creation import (
+    BoolTensor, DoubleTensor, FloatTensor, Generator, HalfTensor, IntTensor, LongTensor, arange,
+    as_tensor, empty, empty_like, eye, from_numpy, full, full_like, initial_seed, is_tensor,
+    linspace, manual_seed, ones, ones_like, rand, rand_like, randint, randn, randn_like, seed,
+    tensor, zeros, zeros_like,
+)
+from .tensor import Size, Tensor, device
+
+# torch's aliases for the dtypes
+float = float32
+double = float64
+half = float16
+long = int64
+int = int32
+cfloat = complex64
+cdouble = complex128
+
+__version__ = "0.1.0"

@@ -1,0 +1,494 @@
+"""The backward engine: walks the tape from the outputs to the leaves.
+
+Nodes are visited in decreasing sequence number, which is a valid reverse topological
+order (a Node is created after the Nodes of its inputs), using an explicit heap: no
+recursion, so any depth of graph works. Cotangents are buffered per Node: the first is
+stored without a copy, a sum is made only when a second one arrives. Saved values are
+released as soon as a Node has run, unless ``retain_graph``.
+"""
+
+from __future__ import annotations
+
+import sys
+from heapq import heappop, heappush
+
+import numpy as np
+
+from . import grad_mode as _grad_mode
+from .node import SECOND_BACKWARD_MESSAGE, AccumulateGrad, RetainGradHook, tensor_type_name
+
+__all__ = ["backward", "grad", "run_backward"]
+
+_state = _grad_mode._state
+
+
+def _as_sequence(x) -> tuple:
+    from ..tensor import Tensor
+
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _size(shape) -> str:
+    from ..tensor import Size
+
+    return repr(Size(shape))
+
+
+def _make_root_grads(outputs, grad_outputs, create_graph):
+    """The initial cotangent of each output, checked and broadcast to its shape."""
+    from ..tensor import Tensor
+
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(
+            f"got {len(grad_outputs)} gradients for {len(outputs)} tensors; pass one per tensor"
+        )
+    roots = []
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        data = out._data
+        if g is None:
+            if data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if data.dtype.kind not in "fc":
+                raise RuntimeError(
+                    f"grad can be implicitly created only for real scalar outputs but got "
+                    f"{out.dtype}"
+                )
+            xp = np if isinstance(data, np.ndarray) else _namespace(data)
+            g = xp.ones(data.shape, dtype=data.dtype)
+            roots.append(g)
+            continue
+        if isinstance(g, Tensor):
+            g_data = g._data
+        else:
+            g_data = np.asarray(g) if not hasattr(g, "shape") else g
+            g = None
+        shape, g_shape = data.shape, g_data.shape
+        if g_shape != shape:
+            if g_data.size == 1 and data.size == 1:
+                g_data = g_data.reshape(shape)
+            else:
+                try:
+                    ok = np.broadcast_shapes(g_shape, shape) == shape
+                except ValueError:
+                    ok = False
+                if not ok:
+                    raise RuntimeError(
+                        f"Mismatch in shape: grad_output[{i}] has a shape of {_size(g_shape)} "
+                        f"and output[{i}] has a shape of {_size(shape)}: the gradient must "
+                        f"have the output's shape or broadcast to it."
+                    )
+                g_data = _namespace(g_data).broadcast_to(g_data, shape)
+            g = None
+        if g_data.dtype != data.dtype:
+            if g_data.dtype.kind == "c" and data.dtype.kind != "c":
+                raise RuntimeError(
+                    f"For complex Tensors, both grad_output and output are required to have "
+                    f"the same dtype. Mismatch in dtype: grad_output[{i}] has a dtype of "
+                    f"{g_data.dtype} and output[{i}] has a dtype of {data.dtype}."
+                )
+            g_data = g_data.astype(data.dtype)
+            g = None
+        if create_graph and g is not None:
+            roots.append(g)  # keep the Tensor, so the gradient can depend on it
+        else:
+            roots.append(g_data)
+    return roots
+
+
+def _namespace(a):
+    from ..backend import namespace
+
+    return namespace(a)
+
+
+def _needed_nodes(roots, targets):
+    """The Nodes from which some target is reachable (those the pass must run)."""
+    needed = set()
+    done = set()
+    stack = [(n, False) for n in roots]
+    while stack:
+        node, expanded = stack.pop()
+        if expanded:
+            if node in targets or any(n in needed for n in node._next if n is not None):
+                needed.add(node)
+            continue
+        if node in done:
+            continue
+        done.add(node)
+        stack.append((node, True))
+        for n in node._next:
+            if n is not None and n not in done:
+                stack.append((n, False))
+    return needed
+
+
+def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None, accumulate=True):
+    """Run the tape backward from ``outputs``.
+
+    Parameters
+    ----------
+    outputs : tuple of Tensor
+    grad_outputs : tuple or None
+        Their cotangents (None: implicit ones for one-element outputs).
+    targets : list of Node, optional
+        Capture and return the total cotangent arriving at each of these Nodes.
+    accumulate : bool
+        Write gradients into the leaves' ``.grad`` (only those among ``targets``, when
+        targets are given).
+    """
+    from ..tensor import Tensor, _from_array
+
+    if retain_graph is None:
+        retain_graph = create_graph
+    root_nodes = []
+    for i, out in enumerate(outputs):
+        if not isinstance(out, Tensor):
+            raise TypeError(f"element {i} of tensors is a {type(out).__name__}, not a Tensor")
+        if not out._requires_grad:
+            raise RuntimeError(
+                f"element {i} of tensors does not require grad and does not have a grad_fn"
+            )
+        root_nodes.append(out._grad_fn or out._get_accumulator())
+    root_grads = _make_root_grads(outputs, grad_outputs, create_graph)
+
+    target_index = None
+    needed = None
+    captured = None
+    if targets is not None:
+        target_index = {}
+        for k, node in enumerate(targets):
+            target_index.setdefault(node, []).append(k)
+        captured = [None] * len(targets)
+        needed = _needed_nodes(root_nodes, target_index)
+
+    buffers = {}
+    heap = []
+    for node, g in zip(root_nodes, root_grads):
+        if needed is not None and node not in needed:
+            continue
+        if node in buffers:
+            buffers[node] = buffers[node] + g
+        else:
+            buffers[node] = g
+            heappush(heap, (-node._seq, node))
+
+    prev_mode = _state.enabled
+    _state.enabled = bool(create_graph)
+    # Masked branches (0 * inf) are fixed up by the rules; NumPy's warnings about them
+    # would only be noise, and PyTorch's backward is silent too (anomaly mode finds NaNs).
+    errstate = np.errstate(divide="ignore", invalid="ignore", over="ignore")
+    errstate.__enter__()
+    try:
+        while heap:
+            node = heappop(heap)[1]
+            g = buffers.pop(node)
+            if node._pre_hooks is not None:
+                g = _run_pre_hooks(node, g, create_graph)
+            if target_index is not None and node in target_index:
+                for k in target_index[node]:
+                    captured[k] = g
+            if type(node) is AccumulateGrad:
+                if accumulate and (target_index is None or node in target_index):
+                    _accumulate(node, g, create_graph)
+                continue
+            grads = _apply_node(node, g, needed, create_graph, retain_graph)
+            if node._post_hooks is not None:
+                _run_post_hooks(node, grads, g)
+            for nxt, ct in zip(node._next, grads):
+                if ct is None or nxt is None:
+                    continue
+                if needed is not None and nxt not in needed:
+                    continue
+                if nxt in buffers:
+                    buffers[nxt] = buffers[nxt] + ct
+                else:
+                    buffers[nxt] = ct
+                    heappush(heap, (-nxt._seq, nxt))
+    finally:
+        errstate.__exit__(None, None, None)
+        _state.enabled = prev_mode
+    return captured
+
+
+def _apply_node(node, g, needed, create_graph, retain_graph):
+    """Run one Node's VJP rule, summing cotangents down to broadcast inputs' shapes."""
+    from ..tensor import Tensor, _from_array
+
+    prim = node.primitive
+    saved = node._saved
+    if saved is None:
+        raise RuntimeError(SECOND_BACKWARD_MESSAGE)
+    if node._versions is not None:
+        _check_versions(node)
+    if needed is None:
+        needs = tuple(n is not None for n in node._next)
+    else:
+        needs = tuple(n is not None and n in needed for n in node._next)
+    ans = node._ans
+    if create_graph:
+        if not isinstance(g, Tensor):
+            g = _from_array(g)
+        if ans is not None:
+            ans = _from_array(ans)
+            ans._grad_fn = node
+            ans._requires_grad = True
+        args = saved
+    else:
+        if isinstance(g, Tensor):
+            g = g._data
+        args = [a._data if isinstance(a, Tensor) else a for a in saved]
+        if prim.nin < 0:
+            args[0] = [a._data if isinstance(a, Tensor) else a for a in args[0]]
+    grads = prim.vjp(g, needs, ans, *args)
+    if not retain_graph and node._saves_values:
+        node._saved = None
+        node._ans = None
+    shapes = node._shapes
+    if shapes is not None:
+        # The output has the broadcast shape of the inputs: its ndim is the largest.
+        nb = g.ndim - max(len(s) for s in shapes)
+        grads = tuple(
+            ct if ct is None or ct.shape[nb:] == s else _sum_to(ct, s, nb)
+            for ct, s in zip(grads, shapes)
+        )
+    return grads
+
+
+def _sum_to(ct, shape, nb):
+    from ..ops.reduce import sum_to_shape
+
+    return sum_to_shape(ct, shape, nb)
+
+
+def _check_versions(node) -> None:
+    from ..tensor import Tensor
+
+    for counter, version in node._versions:
+        if counter[0] != version:
+            # Name the tensor: a saved input if it is one, else the node's own output.
+            described = None
+            for a in node._saved:
+                if isinstance(a, Tensor) and a._version is counter:
+                    described = a
+                    break
+            if described is not None:
+                what = f"[{tensor_type_name(described._data)} {list(described._data.shape)}]"
+                if described._grad_fn is not None:
+                    what += f", which is output 0 of {described._grad_fn.name()},"
+            else:
+                what = f"[{tensor_type_name(node._ans)} {list(node._ans.shape)}], which is output 0 of {node.name()},"
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: {what} is at version {counter[0]}; expected version "
+                f"{version} instead. Hint: enable anomaly detection to find the operation that "
+                "failed to compute its gradient, with "
+                "funcgrad.autograd.set_detect_anomaly(True)."
+            )
+
+
+def _run_pre_hooks(node, g, create_graph):
+    from ..tensor import Tensor, _from_array
+
+    for hook in list(node._pre_hooks):
+        if type(hook) is RetainGradHook:
+            t = hook.tensor_ref()
+            if t is not None:
+                _store_grad(t, g, create_graph)
+            continue
+        gt = g if isinstance(g, Tensor) else _from_array(g)
+        result = hook(gt)
+        if result is not None:
+            g = _check_hook_result(result, gt)
+    return g
+
+
+def _run_post_hooks(node, grads, g):
+    from ..tensor import _from_array
+
+    wrap = lambda a: None if a is None else (_from_array(a) if not hasattr(a, "_data") else a)  # noqa: E731
+    for hook in node._post_hooks:
+        hook(tuple(wrap(a) for a in grads), (wrap(g),))
+
+
+def _check_hook_result(result, grad):
+    from ..tensor import Tensor
+
+    data = result._data if isinstance(result, Tensor) else result
+    if getattr(data, "shape", None) != grad._data.shape:
+        raise RuntimeError(
+            f"hook returned a gradient of shape {_size(np.shape(data))}, but the gradient "
+            f"it was given has shape {_size(grad._data.shape)}; a hook must keep the shape"
+        )
+    return result if isinstance(result, Tensor) and _state.enabled else data
+
+
+def _accumulate(node, g, create_graph) -> None:
+    leaf = node._variable_ref
+    if leaf._hooks:
+        from ..tensor import Tensor, _from_array
+
+        for hook in list(leaf._hooks):
+            gt = g if isinstance(g, Tensor) else _from_array(g)
+            result = hook(gt)
+            if result is not None:
+                g = _check_hook_result(result, gt)
+    _store_grad(leaf, g, create_graph)
+
+
+def _store_grad(tensor, g, create_graph) -> None:
+    """Add ``g`` into ``tensor.grad``: in place when possible, as PyTorch does."""
+    from ..tensor import Tensor, _from_array
+
+    dtype = tensor._data.dtype
+    if create_graph:
+        if not isinstance(g, Tensor):
+            g = _from_array(g)
+        if g._data.dtype != dtype:
+            g = g.to(dtype)
+        tensor._grad = g if tensor._grad is None else tensor._grad + g
+        return
+    if isinstance(g, Tensor):
+        g = g._data
+    if g.dtype != dtype:
+        g = g.astype(dtype)
+    current = tensor._grad
+    if current is None:
+        # Steal the array when nothing else can see it (a fresh, owned result); otherwise
+        # copy, so that .grad never aliases a user's gradient or another leaf's .grad.
+        # References here: this frame's ``g``, and getrefcount's argument.
+        if not (g.base is None and g.flags.writeable and sys.getrefcount(g) <= 3):
+            g = g.copy()
+        tensor._grad = _from_array(g)
+    elif current._grad_fn is not None or current._requires_grad:
+        tensor._grad = current + _from_array(g)
+    else:
+        current._data += g
+        current._version[0] += 1
+
+
+def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None,
+             grad_variables=None):
+    """Compute the sum of gradients of ``tensors`` with respect to the graph's leaves.
+
+    Parameters
+    ----------
+    tensors : Tensor or sequence of Tensor
+    grad_tensors : sequence, optional
+        One gradient per tensor (None for a one-element tensor's implicit 1).
+    retain_graph, create_graph : bool
+        See :meth:`funcgrad.Tensor.backward`.
+    inputs : sequence of Tensor, optional
+        Accumulate only into these.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> x = fg.tensor([1.0, 2.0], requires_grad=True)
+    >>> fg.autograd.backward([(x * x).sum(), x.sum()])
+    >>> x.grad
+    tensor([3., 5.])
+    """
+    from ..tensor import Tensor
+
+    if grad_variables is not None:
+        import warnings
+
+        warnings.warn("grad_variables is deprecated; use grad_tensors", DeprecationWarning, stacklevel=2)
+        grad_tensors = grad_variables
+    tensors = _as_sequence(tensors)
+    if grad_tensors is not None:
+        grad_tensors = _as_sequence(grad_tensors) if not isinstance(grad_tensors, Tensor) else (grad_tensors,)
+    if inputs is None:
+        run_backward(tensors, grad_tensors, retain_graph, create_graph)
+        return
+    inputs = _as_sequence(inputs)
+    if not inputs:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    targets = [_target_node(t, i) for i, t in enumerate(inputs)]
+    captured = run_backward(tensors, grad_tensors, retain_graph, create_graph, targets, accumulate=True)
+    for t, node, g in zip(inputs, targets, captured):
+        if g is not None and type(node) is not AccumulateGrad:
+            _store_grad(t, g, create_graph)
+
+
+def _target_node(t, i):
+    from ..tensor import Tensor
+
+    if not isinstance(t, Tensor):
+        raise TypeError(f"inputs[{i}] is a {type(t).__name__}, not a Tensor")
+    if not t._requires_grad:
+        raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+    return t._grad_fn or t._get_accumulator()
+
+
+def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
+         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+    """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
+
+    Parameters
+    ----------
+    outputs : Tensor or sequence of Tensor
+    inputs : Tensor or sequence of Tensor
+    grad_outputs : sequence, optional
+        The cotangents of the outputs (implicit 1 for one-element outputs).
+    retain_graph : bool, optional
+        Defaults to ``create_graph``.
+    create_graph : bool
+        Record the computation, to differentiate the result again.
+    allow_unused : bool
+        Return None for an input the outputs do not depend on, instead of raising.
+    materialize_grads : bool
+        Return zeros instead of None for unused inputs.
+
+    Returns
+    -------
+    tuple of Tensor
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> x = fg.tensor(3.0, requires_grad=True)
+    >>> (dx,) = fg.autograd.grad(x ** 3, x, create_graph=True)
+    >>> dx
+    tensor(27., grad_fn=<MulBackward0>)
+    >>> fg.autograd.grad(dx, x)
+    (tensor(18.),)
+    """
+    from ..tensor import Tensor, _from_array
+
+    if is_grads_batched:
+        raise NotImplementedError("is_grads_batched: use funcgrad.jacrev or funcgrad.vmap-free vjp")
+    outputs = _as_sequence(outputs)
+    single_input = isinstance(inputs, Tensor)
+    inputs = _as_sequence(inputs)
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    if grad_outputs is not None:
+        grad_outputs = _as_sequence(grad_outputs) if not isinstance(grad_outputs, Tensor) else (grad_outputs,)
+    targets = [_target_node(t, i) for i, t in enumerate(inputs)]
+    captured = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate=False)
+    result = []
+    for i, (t, g) in enumerate(zip(inputs, captured)):
+        if g is None:
+            if materialize_grads:
+                result.append(_from_array(_namespace(t._data).zeros_like(t._data)))
+                continue
+            if not allow_unused:
+                raise RuntimeError(
+                    "One of the differentiated Tensors appears to not have been used in the "
+                    "graph. Set allow_unused=True if this is the desired behavior."
+                )
+            result.append(None)
+            continue
+        if not isinstance(g, Tensor):
+            g = _from_array(g if g.base is None else g.copy())
+        if g._data.dtype != t._data.dtype:
+            g = g.to(t.dtype)
+        result.append(g)
+    return tuple(result)

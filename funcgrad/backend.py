@@ -1,0 +1,191 @@
+"""Array backends and dtypes.
+
+The array namespace (``numpy`` or ``cupy``) is taken from the data itself, so one code path
+serves CPU and GPU. CuPy is imported only when a CuPy array is actually seen.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import numpy as np
+
+__all__ = [
+    "dtype",
+    "float16",
+    "float32",
+    "float64",
+    "bfloat16",
+    "complex64",
+    "complex128",
+    "int8",
+    "int16",
+    "int32",
+    "int64",
+    "uint8",
+    "bool_",
+    "get_default_dtype",
+    "set_default_dtype",
+    "namespace",
+    "to_dtype",
+    "is_array",
+]
+
+
+class dtype:
+    """A funcgrad data type, printed as PyTorch prints its own (``funcgrad.float32``).
+
+    It wraps a NumPy dtype and compares equal to it, so ``t.dtype == np.float32`` holds
+    for a float32 Tensor.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.float64
+    funcgrad.float64
+    >>> fg.tensor([1.0], dtype=fg.float64).dtype.is_floating_point
+    True
+    """
+
+    __slots__ = ("name", "numpy", "is_floating_point", "is_complex", "itemsize")
+
+    def __init__(self, name: str, np_dtype):
+        self.name = name
+        self.numpy = np.dtype(np_dtype)
+        self.is_floating_point = self.numpy.kind == "f"
+        self.is_complex = self.numpy.kind == "c"
+        self.itemsize = self.numpy.itemsize
+
+    def __repr__(self) -> str:
+        return "funcgrad." + self.name
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, dtype):
+            return self.numpy == other.numpy
+        try:
+            return self.numpy == np.dtype(other)
+        except TypeError:
+            return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.numpy)
+
+    def __reduce__(self):
+        return (_dtype_by_name, (self.name,))
+
+
+float16 = dtype("float16", np.float16)
+float32 = dtype("float32", np.float32)
+float64 = dtype("float64", np.float64)
+complex64 = dtype("complex64", np.complex64)
+complex128 = dtype("complex128", np.complex128)
+int8 = dtype("int8", np.int8)
+int16 = dtype("int16", np.int16)
+int32 = dtype("int32", np.int32)
+int64 = dtype("int64", np.int64)
+uint8 = dtype("uint8", np.uint8)
+bool_ = dtype("bool", np.bool_)
+# NumPy has no bfloat16; the name exists so code written for torch fails with a clear
+# message rather than an AttributeError.
+bfloat16 = None
+
+_ALL = (float16, float32, float64, complex64, complex128, int8, int16, int32, int64, uint8, bool_)
+_BY_NUMPY = {d.numpy: d for d in _ALL}
+_BY_NAME = {d.name: d for d in _ALL}
+
+
+def _dtype_by_name(name: str) -> dtype:
+    return _BY_NAME[name]
+
+
+def from_numpy_dtype(np_dtype) -> dtype:
+    """The funcgrad dtype of a NumPy dtype; a clear error for one funcgrad cannot hold."""
+    try:
+        return _BY_NUMPY[np_dtype]
+    except KeyError:
+        pass
+    try:
+        return _BY_NUMPY[np.dtype(np_dtype)]
+    except (KeyError, TypeError):
+        raise TypeError(f"funcgrad does not support the dtype {np_dtype!r}") from None
+
+
+def to_dtype(value):
+    """Normalise a dtype given as funcgrad dtype, NumPy dtype, type or string to NumPy's."""
+    if value is None:
+        return None
+    if isinstance(value, dtype):
+        return value.numpy
+    if value is float:
+        return np.dtype(np.float64)
+    if value is int:
+        return np.dtype(np.int64)
+    if value is bool:
+        return np.dtype(np.bool_)
+    if isinstance(value, str) and value.startswith("funcgrad."):
+        value = value[len("funcgrad.") :]
+    return from_numpy_dtype(value).numpy
+
+
+# Process-wide, as in torch (grad mode, by contrast, is per thread).
+_default_float = np.dtype(np.float32)
+
+
+def get_default_dtype() -> dtype:
+    """The floating dtype that creation functions use when none is given (float32).
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.get_default_dtype()
+    funcgrad.float32
+    """
+    return _BY_NUMPY[_default_float]
+
+
+def set_default_dtype(d) -> None:
+    """Set the floating dtype used by creation functions (``float32`` or ``float64``).
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.set_default_dtype(fg.float64)
+    >>> fg.tensor([1.5]).dtype
+    funcgrad.float64
+    >>> fg.set_default_dtype(fg.float32)
+    """
+    global _default_float
+    np_d = to_dtype(d)
+    if np_d.kind != "f":
+        raise TypeError(f"only floating-point types are supported as the default type, got {d!r}")
+    _default_float = np_d
+
+
+def default_float():
+    """The NumPy dtype of the current default float type (hot-path helper)."""
+    return _default_float
+
+
+# --- array namespaces -------------------------------------------------------------------
+
+_NAMESPACE_BY_TYPE: dict = {np.ndarray: np}
+_SCALAR_TYPES = (int, float, complex, bool, np.generic)
+
+
+def namespace(x):
+    """``numpy`` or ``cupy``, whichever owns the array ``x`` (NumPy for Python scalars)."""
+    ns = _NAMESPACE_BY_TYPE.get(type(x))
+    if ns is not None:
+        return ns
+    if isinstance(x, _SCALAR_TYPES):
+        return np
+    cupy = sys.modules.get("cupy")
+    if cupy is not None and isinstance(x, cupy.ndarray):
+        _NAMESPACE_BY_TYPE[type(x)] = cupy
+        return cupy
+    return np
+
+
+def is_array(x) -> bool:
+    """Whether ``x`` is a NumPy or (loaded) CuPy array."""
+    return namespace(x) is not np or isinstance(x, np.ndarray)

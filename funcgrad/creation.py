@@ -1,0 +1,399 @@
+"""Creation functions with PyTorch's spellings (``tensor``, ``zeros``, ``randn``, ...)."""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+
+from . import backend as _backend
+from .tensor import Tensor, _from_array, device as _device
+
+__all__ = [
+    "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
+    "linspace", "rand", "randn", "randint", "zeros_like", "ones_like", "full_like", "empty_like",
+    "rand_like", "randn_like", "manual_seed", "seed", "initial_seed", "Generator", "is_tensor",
+    "FloatTensor", "DoubleTensor", "LongTensor", "HalfTensor", "IntTensor", "BoolTensor",
+    "Variable",
+]
+
+
+def _finish(data, requires_grad, device) -> Tensor:
+    if device is not None and _device(device).type != "cpu":
+        from .ops import to_device
+
+        to_device(data, _device(device))
+    t = _from_array(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t
+
+
+def _infer(data, dtype):
+    """An array from Python data, with PyTorch's dtype inference for Python numbers."""
+    np_dtype = _backend.to_dtype(dtype)
+    if isinstance(data, Tensor):
+        return data._data.astype(np_dtype) if np_dtype is not None else data._data.copy()
+    if isinstance(data, (np.ndarray, np.generic)):
+        return np.array(data, dtype=np_dtype)
+    if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flat(data)):
+        data = _nested_values(data)
+    arr = np.array(data, dtype=np_dtype)
+    if np_dtype is None:
+        if arr.dtype == np.float64:
+            arr = arr.astype(_backend.default_float())
+        elif arr.dtype == np.complex128 and _backend.default_float() == np.float32:
+            arr = arr.astype(np.complex64)
+        elif arr.dtype.kind in "iu":
+            arr = arr.astype(np.int64)
+        elif arr.dtype.kind not in "bfc":
+            raise TypeError(f"Could not infer dtype of {type(data).__name__}")
+    return arr
+
+
+def _flat(data):
+    for d in data:
+        if isinstance(d, (list, tuple)):
+            yield from _flat(d)
+        else:
+            yield d
+
+
+def _nested_values(data):
+    if isinstance(data, Tensor):
+        return data.tolist()
+    if isinstance(data, (list, tuple)):
+        return [_nested_values(d) for d in data]
+    return data
+
+
+def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+    """A new leaf Tensor holding a copy of ``data``.
+
+    Python floats give the default dtype (float32), Python ints int64, bools bool; NumPy
+    arrays keep their dtype.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.tensor([2, 2])
+    tensor([2, 2])
+    >>> fg.tensor([[1.0, 2.0]], requires_grad=True)
+    tensor([[1., 2.]], requires_grad=True)
+    """
+    if isinstance(data, Tensor):
+        warnings.warn(
+            "To copy construct from a tensor, it is recommended to use "
+            "sourceTensor.clone().detach() or sourceTensor.clone().detach().requires_grad_(True), "
+            "rather than funcgrad.tensor(sourceTensor).",
+            UserWarning,
+            stacklevel=2,
+        )
+    return _finish(_infer(data, dtype), requires_grad, device)
+
+
+def as_tensor(data, dtype=None, device=None) -> Tensor:
+    """A Tensor sharing memory with ``data`` when it is an array of the right dtype.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> a = np.array([1.0, 2.0])
+    >>> t = fg.as_tensor(a)
+    >>> a[0] = 5.0
+    >>> t
+    tensor([5., 2.], dtype=funcgrad.float64)
+    """
+    if isinstance(data, Tensor):
+        return data if dtype is None else data.to(dtype)
+    if isinstance(data, np.ndarray) and (dtype is None or _backend.to_dtype(dtype) == data.dtype):
+        return _finish(data, False, device)
+    return _finish(_infer(data, dtype), False, device)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """A Tensor sharing memory with the NumPy array ``array``.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> fg.from_numpy(np.arange(3))
+    tensor([0, 1, 2])
+    """
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(array).__name__})")
+    _backend.from_numpy_dtype(array.dtype)
+    return _from_array(array)
+
+
+def _size(size) -> tuple:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        size = size[0]
+    for s in size:
+        if not isinstance(s, numbers.Integral):
+            raise TypeError(f"size must be a sequence of ints, but got {type(s).__name__}")
+        if s < 0:
+            raise RuntimeError(
+                f"Trying to create tensor with negative dimension {s}: {list(size)}"
+            )
+    return tuple(int(s) for s in size)
+
+
+def _float_dtype(dtype):
+    return _backend.default_float() if dtype is None else _backend.to_dtype(dtype)
+
+
+def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A Tensor of zeros of the given size (default dtype float32).
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.zeros(2, 3).shape
+    funcgrad.Size([2, 3])
+    """
+    return _finish(np.zeros(_size(size), _float_dtype(dtype)), requires_grad, device)
+
+
+def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A Tensor of ones of the given size.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.ones(2, 2, requires_grad=True)
+    tensor([[1., 1.],
+            [1., 1.]], requires_grad=True)
+    """
+    return _finish(np.ones(_size(size), _float_dtype(dtype)), requires_grad, device)
+
+
+def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A Tensor of the given size (funcgrad fills it with zeros)."""
+    return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
+
+
+def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """A Tensor of ``size`` filled with ``fill_value`` (its dtype inferred as PyTorch does).
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.full((2,), 7)
+    tensor([7, 7])
+    """
+    if dtype is None:
+        dtype = _infer(fill_value, None).dtype
+    return _finish(np.full(_size((size,)), fill_value, _backend.to_dtype(dtype)), requires_grad, device)
+
+
+def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """The identity matrix of ``n`` rows (and ``m`` columns)."""
+    return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
+
+
+def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 when all are ints.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.arange(3)
+    tensor([0, 1, 2])
+    >>> fg.arange(0, 1, 0.25)
+    tensor([0.0000, 0.2500, 0.5000, 0.7500])
+    """
+    if end is None:
+        start, end = 0, start
+    if dtype is None:
+        ints = all(isinstance(v, numbers.Integral) for v in (start, end, step))
+        dtype = np.int64 if ints else _backend.default_float()
+    return _finish(np.arange(start, end, step).astype(_backend.to_dtype(dtype)), requires_grad, device)
+
+
+def linspace(start, end, steps, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad, device)
+
+
+# ---- random numbers ---------------------------------------------------------------------
+
+
+class Generator:
+    """A random number generator (wraps ``numpy.random.Generator``).
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> g = fg.Generator().manual_seed(0)
+    >>> fg.randn(2, generator=g).shape
+    funcgrad.Size([2])
+    """
+
+    __slots__ = ("_rng", "_seed")
+
+    def __init__(self, device="cpu"):
+        self.manual_seed(np.random.SeedSequence().entropy % (2**63))
+
+    def manual_seed(self, seed) -> "Generator":
+        self._seed = int(seed)
+        self._rng = np.random.default_rng(self._seed)
+        return self
+
+    def initial_seed(self) -> int:
+        return self._seed
+
+    def seed(self) -> int:
+        self.manual_seed(np.random.SeedSequence().entropy % (2**63))
+        return self._seed
+
+
+default_generator = Generator()
+
+
+def manual_seed(seed) -> Generator:
+    """Seed funcgrad's default random number generator; returns it.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> _ = fg.manual_seed(0); a = fg.randn(3)
+    >>> _ = fg.manual_seed(0); b = fg.randn(3)
+    >>> bool((a == b).all())
+    True
+    """
+    return default_generator.manual_seed(seed)
+
+
+def seed() -> int:
+    """Seed the default generator from fresh entropy; returns the seed."""
+    return default_generator.seed()
+
+
+def initial_seed() -> int:
+    """The seed of the default generator."""
+    return default_generator.initial_seed()
+
+
+def _rng(generator):
+    return (generator or default_generator)._rng
+
+
+def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Uniform random values in [0, 1)."""
+    data = _rng(generator).random(_size(size), dtype=np.float64).astype(_float_dtype(dtype))
+    return _finish(data, requires_grad, device)
+
+
+def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+    """Standard normal random values.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.randn(2, 3).dtype
+    funcgrad.float32
+    """
+    data = _rng(generator).standard_normal(_size(size)).astype(_float_dtype(dtype))
+    return _finish(data, requires_grad, device)
+
+
+def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
+            requires_grad=False) -> Tensor:
+    """Random integers in ``[low, high)`` (int64 by default)."""
+    if size is None:  # randint(high, size)
+        low, high, size = 0, low, high
+    data = _rng(generator).integers(low, high, _size((size,)))
+    return _finish(data.astype(_backend.to_dtype(dtype) or np.int64), requires_grad, device)
+
+
+def _like(t, dtype):
+    data = t._data if isinstance(t, Tensor) else np.asarray(t)
+    return data.shape, (data.dtype if dtype is None else _backend.to_dtype(dtype))
+
+
+def zeros_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+    shape, dt = _like(input, dtype)
+    return _finish(np.zeros(shape, dt), requires_grad, device)
+
+
+def ones_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+    shape, dt = _like(input, dtype)
+    return _finish(np.ones(shape, dt), requires_grad, device)
+
+
+def empty_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+    return zeros_like(input, dtype, device, requires_grad)
+
+
+def full_like(input, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+    shape, dt = _like(input, dtype)
+    return _finish(np.full(shape, fill_value, dt), requires_grad, device)
+
+
+def rand_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+    shape, dt = _like(input, dtype)
+    return rand(*shape, dtype=dt, device=device, requires_grad=requires_grad)
+
+
+def randn_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+    shape, dt = _like(input, dtype)
+    return randn(*shape, dtype=dt, device=device, requires_grad=requires_grad)
+
+
+def is_tensor(obj) -> bool:
+    """Whether ``obj`` is a funcgrad Tensor."""
+    return isinstance(obj, Tensor)
+
+
+# ---- legacy constructors ----------------------------------------------------------------
+
+
+def _legacy_constructor(np_dtype, args, requires_grad=False, dtype=None, device=None):
+    """``FloatTensor([1, 2])`` copies data; ``FloatTensor(2, 3)`` makes a (zeroed) shape."""
+    if dtype is not None:
+        np_dtype = _backend.to_dtype(dtype)
+    if len(args) == 1 and not isinstance(args[0], numbers.Integral):
+        data = args[0]
+        data = data._data if isinstance(data, Tensor) else data
+        return _finish(np.array(data, dtype=np_dtype), requires_grad, device)
+    return _finish(np.zeros(_size(args), np_dtype), requires_grad, device)
+
+
+def _legacy(name, np_dtype):
+    def constructor(*args, requires_grad=False, device=None):
+        return _legacy_constructor(np.dtype(np_dtype), args, requires_grad, None, device)
+
+    constructor.__name__ = constructor.__qualname__ = name
+    constructor.__doc__ = f"Legacy constructor: a {np.dtype(np_dtype)} Tensor from data or a size."
+    return constructor
+
+
+FloatTensor = _legacy("FloatTensor", np.float32)
+DoubleTensor = _legacy("DoubleTensor", np.float64)
+HalfTensor = _legacy("HalfTensor", np.float16)
+LongTensor = _legacy("LongTensor", np.int64)
+IntTensor = _legacy("IntTensor", np.int32)
+BoolTensor = _legacy("BoolTensor", np.bool_)
+
+
+def Variable(data, requires_grad=False, volatile=False) -> Tensor:
+    """Legacy wrapper: a leaf Tensor sharing ``data``'s memory.
+
+    Since PyTorch 0.4 a Variable is a Tensor; this exists so old code runs.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> from funcgrad.autograd import Variable
+    >>> Variable(fg.ones(2), requires_grad=True)
+    tensor([1., 1.], requires_grad=True)
+    """
+    if volatile:
+        warnings.warn("volatile was removed; use `with funcgrad.no_grad():` instead", UserWarning, stacklevel=2)
+    data = data._data if isinstance(data, Tensor) else _infer(data, None)
+    t = _from_array(data)
+    if requires_grad:
+        t.requires_grad_(True)
+    return t

@@ -1,0 +1,137 @@
+"""NumPy signatures (axis, keepdims, ...) over the primitives' own calling conventions."""
+
+from __future__ import annotations
+
+import builtins
+
+from .. import ops
+
+absolute = ops.abs
+multiply = ops.mul
+subtract = ops.sub
+divide = true_divide = ops.div
+negative = ops.neg
+power = ops.pow
+swapaxes = ops.swapaxes
+dot = ops.matmul
+
+
+def _axis(axis):
+    return tuple(axis) if isinstance(axis, list) else axis
+
+
+def sum(a, axis=None, dtype=None, out=None, keepdims=False):
+    """Sum of elements over ``axis`` (NumPy's ``sum``)."""
+    _no_out(out, "sum")
+    if dtype is not None:
+        a = ops.astype(a, dtype)
+    return ops.sum(a, _axis(axis), keepdims)
+
+
+def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+    """Arithmetic mean over ``axis`` (NumPy's ``mean``)."""
+    _no_out(out, "mean")
+    if dtype is not None:
+        a = ops.astype(a, dtype)
+    return ops.mean(a, _axis(axis), keepdims)
+
+
+def prod(a, axis=None, dtype=None, out=None, keepdims=False):
+    """Product of elements over ``axis`` (NumPy's ``prod``)."""
+    _no_out(out, "prod")
+    if dtype is not None:
+        a = ops.astype(a, dtype)
+    return ops.prod(a, _axis(axis), keepdims)
+
+
+def amax(a, axis=None, out=None, keepdims=False):
+    """Maximum over ``axis``; the gradient is shared among tied maxima."""
+    _no_out(out, "amax")
+    return ops.amax(a, _axis(axis), keepdims)
+
+
+def amin(a, axis=None, out=None, keepdims=False):
+    """Minimum over ``axis``; the gradient is shared among tied minima."""
+    _no_out(out, "amin")
+    return ops.amin(a, _axis(axis), keepdims)
+
+
+max = amax
+min = amin
+
+
+def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+    """``a`` limited to ``[a_min, a_max]``."""
+    _no_out(out, "clip")
+    lo = a_min if a_min is not None else min
+    hi = a_max if a_max is not None else max
+    return ops.clamp(a, lo, hi)
+
+
+def reshape(a, shape, order="C", *, newshape=None):
+    """``a`` with a new shape (C order only)."""
+    if order != "C":
+        raise NotImplementedError("funcgrad.numpy.reshape supports order='C' only")
+    shape = newshape if newshape is not None else shape
+    return ops.reshape(a, (shape,) if isinstance(shape, int) else tuple(shape))
+
+
+def transpose(a, axes=None):
+    """``a`` with its axes permuted (reversed by default)."""
+    ndim = len(_shape(a))
+    return ops.permute(a, tuple(builtins.range(ndim - 1, -1, -1)) if axes is None else tuple(axes))
+
+
+def squeeze(a, axis=None):
+    """``a`` without its unit dimensions (those in ``axis``, if given)."""
+    return ops.squeeze(a, _axis(axis))
+
+
+def expand_dims(a, axis):
+    """``a`` with a new unit dimension at ``axis``."""
+    if isinstance(axis, (tuple, list)):
+        for ax in sorted(a_ % (len(_shape(a)) + len(axis)) for a_ in axis):
+            a = ops.unsqueeze(a, ax)
+        return a
+    return ops.unsqueeze(a, axis)
+
+
+def broadcast_to(array, shape, subok=False):
+    """``array`` broadcast to ``shape`` (a read-only view)."""
+    return ops.expand(array, (shape,) if isinstance(shape, int) else tuple(shape))
+
+
+def stack(arrays, axis=0, out=None, **kwargs):
+    """Join arrays along a new axis."""
+    _no_out(out, "stack")
+    return ops.stack(tuple(arrays), axis)
+
+
+def concatenate(arrays, axis=0, out=None, **kwargs):
+    """Join arrays along an existing axis."""
+    _no_out(out, "concatenate")
+    if axis is None:
+        return ops.cat(tuple(ops.reshape(a, (-1,)) for a in arrays), 0)
+    return ops.cat(tuple(arrays), axis)
+
+
+def round(a, decimals=0, out=None):
+    """Round to the nearest integer (zero gradient)."""
+    _no_out(out, "round")
+    if decimals:
+        scale = 10.0 ** decimals
+        return ops.div(ops.round(ops.mul(a, scale)), scale)
+    return ops.round(a)
+
+
+def _shape(a):
+    import numpy as np
+
+    from ..tensor import Tensor
+
+    return a._data.shape if isinstance(a, Tensor) else np.shape(a)
+
+
+def _no_out(out, name):
+    if out is not None:
+        raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")

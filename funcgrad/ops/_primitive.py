@@ -1,0 +1,308 @@
+"""The primitive: one declaration holding an operation's forward, VJP and JVP rules.
+
+A primitive is called like the function it is. Given only raw arrays (or Python numbers)
+it runs its forward and returns what NumPy (or CuPy) returns. Given any Tensor it returns a
+Tensor, and, when grad mode is on and an input requires grad, records a Node on the tape.
+
+Rule conventions
+----------------
+``vjp(g, needs, ans, *saved)`` receives the output cotangent ``g`` of shape
+``batch + out.shape`` (any leading batch), the tuple ``needs`` saying which inputs want a
+gradient, the output ``ans`` (if the primitive saves it, else None), and the forward's
+arguments as saved (``save`` code per input: ``v`` the value, ``s`` its shape, ``-``
+nothing), followed by the non-array parameters. It returns one cotangent per input, each of
+shape ``batch + in.shape`` (or the broadcast shape, for primitives that broadcast: the engine
+sums it down), or None for no gradient.
+
+``jvp(tangents, ans, *args)`` receives one tangent per input (None for zero) of shape
+``batch + in.shape``, the output and all the forward's arguments, and returns the output's
+tangent (``batch + out.shape``, or a shape that broadcasts to it) or None.
+
+Rules are written with funcgrad's own primitives, so the same code runs on raw arrays at
+NumPy speed and, given Tensors, records — which is how higher orders come for free.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+
+from ..autograd import grad_mode as _grad_mode
+from ..autograd.node import Node, next_sequence_number
+from ..tensor import Tensor, _from_array
+
+__all__ = ["Primitive", "Sample", "Const", "REGISTRY", "defprimitive"]
+
+REGISTRY: dict[str, "Primitive"] = {}
+
+_grad_state = _grad_mode._state
+_ndarray = np.ndarray
+
+
+class Const:
+    """A sample argument passed as is (not differentiated), e.g. a boolean mask."""
+
+    __slots__ = ("value",)
+
+    def __init__(self, value):
+        self.value = value
+
+    def __repr__(self) -> str:
+        return f"Const({self.value!r})"
+
+
+class Sample:
+    """Sample inputs for testing a primitive's rules.
+
+    Parameters
+    ----------
+    *args
+        One entry per array input: a shape tuple (a random float64 input drawn uniformly
+        from ``[low, high]``, which the tests differentiate) or a :class:`Const`.
+    params : tuple
+        The trailing non-array arguments.
+    low, high : float
+        The input domain.
+    """
+
+    __slots__ = ("args", "params", "low", "high", "eps", "rtol")
+
+    def __init__(self, *args, params=(), low=-2.0, high=2.0, eps=1e-6, rtol=1e-5):
+        self.args = args
+        self.params = tuple(params)
+        self.low = low
+        self.high = high
+        self.eps = eps  # finite-difference step and tolerance: looser for float32 outputs
+        self.rtol = rtol
+
+    def __repr__(self) -> str:
+        return f"Sample{self.args + self.params}"
+
+
+def _camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_"))
+
+
+class Primitive:
+    """An operation with its forward, VJP rule and JVP rule; see the module docstring."""
+
+    # No __slots__: each primitive carries its own __doc__ and __name__, like a function.
+
+    def __init__(
+        self,
+        name,
+        forward,
+        vjp=None,
+        jvp=None,
+        *,
+        nin=1,
+        save="",
+        save_output=False,
+        broadcasts=False,
+        view=False,
+        differentiable=True,
+        samples=(),
+        node_names=None,
+        pick_node=None,
+    ):
+        if differentiable and (vjp is None or jvp is None):
+            raise TypeError(f"primitive {name!r} needs both a vjp and a jvp rule")
+        self.name = name
+        self.forward = forward
+        self.vjp = vjp
+        self.jvp = jvp
+        self.nin = nin  # -1: variadic (a tuple of arrays first, then the params)
+        self.save = save or "-" * max(nin, 1)
+        self.save_output = save_output
+        self.broadcasts = broadcasts
+        self.view = view
+        self.differentiable = differentiable
+        self.samples = tuple(samples)
+        names = node_names or (_camel(name) + "Backward0",)
+        saves = save_output or any(c == "v" for c in save)
+        self.node_types = tuple(
+            type(n, (Node,), {"__slots__": (), "primitive": self, "_saves_values": saves})
+            for n in names
+        )
+        self.pick_node = pick_node  # (args) -> index into node_types; None: always the first
+        self.__name__ = self.__qualname__ = name
+        self.__doc__ = getattr(forward, "__doc__", None)
+        self.__module__ = getattr(forward, "__module__", __name__)
+        self.__wrapped__ = forward
+        if name in REGISTRY:
+            raise ValueError(f"primitive {name!r} declared twice")
+        REGISTRY[name] = self
+
+    def __repr__(self) -> str:
+        return f"<funcgrad primitive {self.name}>"
+
+    def __call__(self, *args):
+        # Hot path: most calls either have no Tensor at all, or a Tensor first.
+        nin = self.nin
+        if nin == 1:
+            if type(args[0]) is Tensor:
+                return _apply(self, args)
+        elif nin == 2:
+            if type(args[0]) is Tensor or type(args[1]) is Tensor:
+                return _apply(self, args)
+        else:
+            inputs = args[0] if nin < 0 else args[:nin]
+            for a in inputs:
+                if isinstance(a, Tensor):
+                    return _apply(self, args)
+        for i in range(nin if nin > 0 else 0):
+            if isinstance(args[i], Tensor):  # a Tensor subclass
+                return _apply(self, args)
+        return self.forward(*args)
+
+
+def _apply(prim: Primitive, args: tuple):
+    """Run ``prim`` on arguments that include a Tensor; record a Node when needed."""
+    nin = prim.nin
+    variadic = nin < 0
+    inputs = args[0] if variadic else args[:nin]
+    raw = []
+    requires = False
+    for a in inputs:
+        if isinstance(a, Tensor):
+            raw.append(a._data)
+            if a._requires_grad:
+                requires = True
+        else:
+            raw.append(a)
+    if variadic:
+        out = prim.forward(raw, *args[1:])
+    else:
+        out = prim.forward(*raw, *args[nin:])
+    if type(out) is not _ndarray:
+        out = _asarray(out)
+
+    if not (requires and prim.differentiable and _grad_state.enabled):
+        result = _from_array(out)
+        if prim.view:
+            _make_view(result, inputs[0])
+        return result
+
+    pick = prim.pick_node
+    node = prim.node_types[0 if pick is None else pick(args)]()
+    nxt = []
+    for a in inputs:
+        if isinstance(a, Tensor) and a._requires_grad:
+            nxt.append(a._grad_fn or a._get_accumulator())
+        else:
+            nxt.append(None)
+    node._next = tuple(nxt)
+    node._seq = next_sequence_number()
+    node._pre_hooks = None
+    node._post_hooks = None
+    node._versions = None
+    node._shapes = tuple(np.shape(r) for r in raw) if prim.broadcasts else None
+
+    result = Tensor.__new__(Tensor)
+    result._data = out
+    result._grad_fn = node
+    result._requires_grad = True
+    result._grad = None
+    result._version = [0]
+    result._base = None
+    result._hooks = None
+    result._accumulator = None
+    result._retains_grad = False
+    if prim.view:
+        _make_view(result, inputs[0])
+
+    # Saved values: what the VJP rule needs, and the versions of saved tensors so an
+    # in-place change before backward is caught.
+    save = prim.save
+    versions = None
+    if variadic:
+        code = save[:1]
+        saved = [a if code == "v" else (np.shape(r) if code == "s" else None) for a, r in zip(inputs, raw)]
+        if code == "v":
+            versions = [(a._version, a._version[0]) for a in inputs if isinstance(a, Tensor)]
+        node._saved = (tuple(saved),) + args[1:]
+    elif save == "v" * nin:
+        node._saved = args
+        versions = [(a._version, a._version[0]) for a in inputs if isinstance(a, Tensor)]
+    else:
+        saved = list(args)
+        for i, code in enumerate(save):
+            if code == "v":
+                a = args[i]
+                if isinstance(a, Tensor):
+                    if versions is None:
+                        versions = []
+                    versions.append((a._version, a._version[0]))
+            elif code == "s":
+                saved[i] = np.shape(raw[i])
+            else:
+                saved[i] = None
+        node._saved = tuple(saved)
+    if prim.save_output:
+        node._ans = out
+        if versions is None:
+            versions = []
+        versions.append((result._version, 0))
+    else:
+        node._ans = None
+    if versions:
+        node._versions = tuple(versions)
+    return result
+
+
+def _asarray(out):
+    # NumPy returns scalars (np.float32) for 0-d results; a Tensor always holds an array.
+    if isinstance(out, np.generic) or not hasattr(out, "shape"):
+        return np.asarray(out)
+    return out
+
+
+def _make_view(result: Tensor, source) -> None:
+    # A view shares its base's memory, so it shares its version counter too.
+    if isinstance(source, Tensor):
+        result._version = source._version
+        result._base = source._base if source._base is not None else source
+
+
+_NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+def defprimitive(name, forward, vjp=None, jvp=None, **options) -> Primitive:
+    """Declare a primitive; see :class:`Primitive` and the module docstring.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from funcgrad.ops import REGISTRY
+    >>> REGISTRY["mul"](np.array([2.0]), np.array([3.0]))
+    array([6.])
+    """
+    if not _NAME_RE.match(name):
+        raise ValueError(f"bad primitive name {name!r}")
+    return Primitive(name, forward, vjp, jvp, **options)
+
+
+def apply_jvp(prim: Primitive, tangents, ans, args):
+    """Call ``prim``'s JVP rule, first aligning batched tangents of broadcasting inputs.
+
+    A tangent of shape ``batch + in.shape`` gets unit axes between the batch and its own
+    dimensions, up to the output's rank, so that NumPy broadcasting lines it up with the
+    output (the forward-mode counterpart of the engine's sum-to-shape).
+    """
+    if prim.broadcasts:
+        inputs = args[0] if prim.nin < 0 else args[: prim.nin]
+        out_ndim = np.ndim(ans._data if isinstance(ans, Tensor) else ans)
+        aligned = []
+        for t, a in zip(tangents, inputs):
+            if t is not None:
+                in_ndim = np.ndim(a._data if isinstance(a, Tensor) else a)
+                t_shape = np.shape(t._data if isinstance(t, Tensor) else t)
+                nb = len(t_shape) - in_ndim
+                if nb and in_ndim < out_ndim:
+                    from .shape import reshape
+
+                    t = reshape(t, t_shape[:nb] + (1,) * (out_ndim - in_ndim) + t_shape[nb:])
+            aligned.append(t)
+        tangents = tuple(aligned)
+    return prim.jvp(tangents, ans, *args)

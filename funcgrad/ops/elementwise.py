@@ -1,0 +1,509 @@
+"""Elementwise primitives: arithmetic, transcendental functions, comparisons, selection.
+
+Binary primitives broadcast as NumPy does; their VJP rules return cotangents of the
+broadcast shape and the engine sums them down once. Rules whose local derivative can be
+infinite or NaN use :func:`_scale`, so that a zero cotangent (a branch that ``where``,
+``clamp`` or ``maximum`` did not take) stays exactly zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._primitive import Const, Sample, defprimitive
+
+_UNARY = [Sample((3, 4)), Sample(())]
+_POSITIVE = [Sample((3, 4), low=0.3, high=2.0), Sample((), low=0.3, high=2.0)]
+_BINARY = [Sample((3, 4), (3, 4)), Sample((2, 3, 1), (4,)), Sample((), (2, 2))]
+
+
+def _data(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _scale(g, r):
+    """``r`` (a product ``g * derivative``), with 0 wherever ``g`` is exactly 0.
+
+    ``0 * inf`` and ``0 / 0`` are NaN; a cotangent that is exactly zero must give exactly
+    zero, or a branch not taken by ``where`` would poison the gradient. The check is one
+    reduction and the fix runs only when a NaN is present.
+    """
+    data = _data(r)
+    if data.dtype.kind in "fc" and np.isnan(data.sum()):
+        return where(equal(g, 0), 0, r)
+    return r
+
+
+def _add_tangents(a, b):
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return add(a, b)
+
+
+# ---- arithmetic -------------------------------------------------------------------------
+
+
+def _add_vjp(g, needs, ans, x, y):
+    return (g if needs[0] else None, g if needs[1] else None)
+
+
+def _add_jvp(t, ans, x, y):
+    return _add_tangents(t[0], t[1])
+
+
+add = defprimitive("add", lambda x, y: x + y, _add_vjp, _add_jvp, nin=2, save="--",
+                   broadcasts=True, samples=_BINARY)
+
+
+def _sub_vjp(g, needs, ans, x, y):
+    return (g if needs[0] else None, neg(g) if needs[1] else None)
+
+
+def _sub_jvp(t, ans, x, y):
+    if t[1] is None:
+        return t[0]
+    return neg(t[1]) if t[0] is None else sub(t[0], t[1])
+
+
+sub = defprimitive("sub", lambda x, y: x - y, _sub_vjp, _sub_jvp, nin=2, save="--",
+                   broadcasts=True, samples=_BINARY)
+
+
+def _mul_vjp(g, needs, ans, x, y):
+    return (mul(g, y) if needs[0] else None, mul(g, x) if needs[1] else None)
+
+
+def _mul_jvp(t, ans, x, y):
+    return _add_tangents(None if t[0] is None else mul(t[0], y), None if t[1] is None else mul(x, t[1]))
+
+
+mul = defprimitive("mul", lambda x, y: x * y, _mul_vjp, _mul_jvp, nin=2, save="vv",
+                   broadcasts=True, samples=_BINARY)
+
+
+def _div_vjp(g, needs, ans, x, y):
+    gx = _scale(g, div(g, y))
+    gy = _scale(g, neg(mul(gx, ans))) if needs[1] else None  # -g x / y^2 = -(g / y) (x / y)
+    return (gx if needs[0] else None, gy)
+
+
+def _div_jvp(t, ans, x, y):
+    num = _add_tangents(t[0], None if t[1] is None else neg(mul(ans, t[1])))
+    return div(num, y)
+
+
+div = defprimitive("div", lambda x, y: x / y, _div_vjp, _div_jvp, nin=2, save="-v",
+                   save_output=True, broadcasts=True,
+                   samples=[Sample((3, 4), (3, 4), low=0.5), Sample((2, 3, 1), (4,), low=0.5)])
+
+
+def _neg_vjp(g, needs, ans, x):
+    return (neg(g),)
+
+
+def _neg_jvp(t, ans, x):
+    return neg(t[0])
+
+
+neg = defprimitive("neg", lambda x: -x, _neg_vjp, _neg_jvp, samples=_UNARY)
+
+
+def _pow_vjp(g, needs, ans, x, p):
+    gx = gp = None
+    if needs[0] and not (isinstance(p, (int, float)) and p == 0):
+        gx = _scale(g, mul(g, mul(p, power_minus_one(x, p))))
+    if needs[1]:
+        # d/dp x^p = x^p log x; at x == 0 the limit (for p > 0) is 0, as PyTorch uses.
+        safe_x = where(equal(x, 0), 1, x)
+        gp = _scale(g, mul(g, mul(ans, log(safe_x))))
+    return (gx, gp)
+
+
+def _pow_jvp(t, ans, x, p):
+    out = None
+    if t[0] is not None and not (isinstance(p, (int, float)) and p == 0):
+        out = mul(t[0], mul(p, power_minus_one(x, p)))
+    if t[1] is not None:
+        out = _add_tangents(out, mul(t[1], mul(ans, log(where(equal(x, 0), 1, x)))))
+    return out
+
+
+def power_minus_one(x, p):
+    """``x ** (p - 1)``: the factor in the derivative of ``x ** p``."""
+    return pow(x, sub(p, 1))
+
+
+def _pick_pow(args):
+    x, p = args
+    if isinstance(p, Tensor) or (isinstance(p, np.ndarray) and p.ndim > 0):
+        return 2 if not isinstance(x, Tensor) else 1
+    return 0
+
+
+pow = defprimitive("pow", lambda x, p: x ** p, _pow_vjp, _pow_jvp, nin=2, save="vv",
+                   save_output=True, broadcasts=True,
+                   node_names=("PowBackward0", "PowBackward1", "PowBackward2"), pick_node=_pick_pow,
+                   samples=[Sample((3, 4), (3, 4), low=0.5), Sample((3,), (), low=0.5),
+                            Sample((2, 3), Const(3.0)), Sample((2,), Const(-1.5), low=0.5)])
+
+
+def _remainder_vjp(g, needs, ans, x, y):
+    gy = neg(mul(g, floor(div(x, y)))) if needs[1] else None
+    return (g if needs[0] else None, gy)
+
+
+def _remainder_jvp(t, ans, x, y):
+    return _add_tangents(t[0], None if t[1] is None else neg(mul(t[1], floor(div(x, y)))))
+
+
+remainder = defprimitive("remainder", lambda x, y: x % y, _remainder_vjp, _remainder_jvp,
+                         nin=2, save="vv", broadcasts=True,
+                         samples=[Sample((3, 4), Const(0.7)), Sample((5,), (5,), low=0.6, high=0.9)])
+
+
+def _zero_vjp(g, needs, ans, *args):
+    return (None,) * (len(needs))
+
+
+def _zero_jvp(t, ans, *args):
+    return None
+
+
+def _zero_gradient(name, forward, nin=1):
+    """A primitive that is piecewise constant: its derivative is zero wherever defined."""
+    samples = [Sample(*((3, 4),) * nin)]
+    return defprimitive(name, forward, _zero_vjp, _zero_jvp, nin=nin,
+                        save="-" * nin, broadcasts=nin > 1, samples=samples)
+
+
+sign = _zero_gradient("sign", np.sign)
+floor = _zero_gradient("floor", np.floor)
+ceil = _zero_gradient("ceil", np.ceil)
+round = _zero_gradient("round", np.round)
+trunc = _zero_gradient("trunc", np.trunc)
+floor_divide = _zero_gradient("floor_divide", lambda x, y: x // y, nin=2)
+
+
+# ---- transcendental ---------------------------------------------------------------------
+
+
+def _exp_vjp(g, needs, ans, x):
+    return (_scale(g, mul(g, ans)),)
+
+
+def _exp_jvp(t, ans, x):
+    return mul(t[0], ans)
+
+
+exp = defprimitive("exp", np.exp, _exp_vjp, _exp_jvp, save="-", save_output=True, samples=_UNARY)
+
+
+def _log_vjp(g, needs, ans, x):
+    return (_scale(g, div(g, x)),)
+
+
+def _log_jvp(t, ans, x):
+    return div(t[0], x)
+
+
+log = defprimitive("log", np.log, _log_vjp, _log_jvp, save="v", samples=_POSITIVE)
+
+
+def _sin_vjp(g, needs, ans, x):
+    return (mul(g, cos(x)),)
+
+
+def _sin_jvp(t, ans, x):
+    return mul(t[0], cos(x))
+
+
+sin = defprimitive("sin", np.sin, _sin_vjp, _sin_jvp, save="v", samples=_UNARY)
+
+
+def _cos_vjp(g, needs, ans, x):
+    return (neg(mul(g, sin(x))),)
+
+
+def _cos_jvp(t, ans, x):
+    return neg(mul(t[0], sin(x)))
+
+
+cos = defprimitive("cos", np.cos, _cos_vjp, _cos_jvp, save="v", samples=_UNARY)
+
+
+def _tan_vjp(g, needs, ans, x):
+    return (_scale(g, mul(g, add(1, mul(ans, ans)))),)
+
+
+def _tan_jvp(t, ans, x):
+    return mul(t[0], add(1, mul(ans, ans)))
+
+
+tan = defprimitive("tan", np.tan, _tan_vjp, _tan_jvp, save="-", save_output=True,
+                   samples=[Sample((3, 4), low=-1.2, high=1.2)])
+
+
+def _tanh_vjp(g, needs, ans, x):
+    return (mul(g, sub(1, mul(ans, ans))),)
+
+
+def _tanh_jvp(t, ans, x):
+    return mul(t[0], sub(1, mul(ans, ans)))
+
+
+tanh = defprimitive("tanh", np.tanh, _tanh_vjp, _tanh_jvp, save="-", save_output=True,
+                    samples=_UNARY)
+
+
+def _sigmoid_forward(x):
+    # 1 / (1 + exp(-x)) overflows for large negative x; this form cannot.
+    return 0.5 * (np.tanh(0.5 * x) + 1)
+
+
+def _sigmoid_vjp(g, needs, ans, x):
+    return (mul(g, mul(ans, sub(1, ans))),)
+
+
+def _sigmoid_jvp(t, ans, x):
+    return mul(t[0], mul(ans, sub(1, ans)))
+
+
+sigmoid = defprimitive("sigmoid", _sigmoid_forward, _sigmoid_vjp, _sigmoid_jvp, save="-",
+                       save_output=True, samples=_UNARY)
+
+
+def _sqrt_vjp(g, needs, ans, x):
+    return (_scale(g, div(mul(g, 0.5), ans)),)
+
+
+def _sqrt_jvp(t, ans, x):
+    return div(mul(t[0], 0.5), ans)
+
+
+sqrt = defprimitive("sqrt", np.sqrt, _sqrt_vjp, _sqrt_jvp, save="-", save_output=True,
+                    samples=_POSITIVE)
+
+
+def _abs_vjp(g, needs, ans, x):
+    return (mul(g, sign(x)),)
+
+
+def _abs_jvp(t, ans, x):
+    return mul(t[0], sign(x))
+
+
+abs = defprimitive("abs", np.abs, _abs_vjp, _abs_jvp, save="v", samples=_UNARY)
+
+
+# ---- selection: each gives exactly zero cotangent to what it did not select ------------
+
+
+def _relu_vjp(g, needs, ans, x):
+    return (where(greater(ans, 0), g, 0),)
+
+
+def _relu_jvp(t, ans, x):
+    return where(greater(ans, 0), t[0], 0)
+
+
+relu = defprimitive("relu", lambda x: np.maximum(x, 0), _relu_vjp, _relu_jvp, save="-",
+                    save_output=True, samples=_UNARY)
+
+
+def _where_forward(c, x, y):
+    return np.where(c, x, y)
+
+
+def _where_vjp(g, needs, ans, c, x, y):
+    return (None, where(c, g, 0) if needs[1] else None, where(c, 0, g) if needs[2] else None)
+
+
+def _where_jvp(t, ans, c, x, y):
+    if t[1] is None and t[2] is None:
+        return None
+    return where(c, 0 if t[1] is None else t[1], 0 if t[2] is None else t[2])
+
+
+_MASK = np.array([[True, False, True, False], [False, False, True, True], [True, True, True, False]])
+where = defprimitive("where", _where_forward, _where_vjp, _where_jvp, nin=3, save="v--",
+                     broadcasts=True,
+                     samples=[Sample(Const(_MASK), (3, 4), (3, 4)), Sample(Const(_MASK[0]), (3, 1), ())])
+
+
+def _max_mask(x, y, ties):
+    # 1 where x wins, 0.5 at ties (the gradient is shared, as in PyTorch and JAX), else 0.
+    xd, yd = _data(x), _data(y)
+    dtype = np.result_type(xd, yd)
+    if dtype.kind not in "fc":
+        dtype = np.dtype(np.float64)
+    return np.where(np.greater(xd, yd), 1, np.where(np.equal(xd, yd), ties, 0)).astype(dtype)
+
+
+def _maximum_vjp(g, needs, ans, x, y):
+    mask = _max_mask(x, y, 0.5)
+    gx = mul(g, mask) if needs[0] else None
+    gy = mul(g, 1 - mask) if needs[1] else None
+    return (gx, gy)
+
+
+def _maximum_jvp(t, ans, x, y):
+    mask = _max_mask(x, y, 0.5)
+    return _add_tangents(None if t[0] is None else mul(t[0], mask),
+                         None if t[1] is None else mul(t[1], 1 - mask))
+
+
+maximum = defprimitive("maximum", np.maximum, _maximum_vjp, _maximum_jvp, nin=2, save="vv",
+                       broadcasts=True, samples=_BINARY)
+
+
+def _minimum_vjp(g, needs, ans, x, y):
+    # x is the minimum where y is the maximum of (y, x): the same masks, arguments swapped.
+    return _maximum_vjp(g, needs, ans, y, x)
+
+
+def _minimum_jvp(t, ans, x, y):
+    return _maximum_jvp(t, ans, y, x)
+
+
+minimum = defprimitive("minimum", np.minimum, _minimum_vjp, _minimum_jvp, nin=2, save="vv",
+                       broadcasts=True, samples=_BINARY)
+
+
+def _clamp_forward(x, lo, hi):
+    if lo is None and hi is None:
+        raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+    return np.clip(x, lo, hi)
+
+
+def _clamp_mask(x, lo, hi):
+    xd = _data(x)
+    mask = np.ones(np.shape(xd), dtype=bool)
+    if lo is not None:
+        mask &= xd >= lo
+    if hi is not None:
+        mask &= xd <= hi
+    return mask
+
+
+def _clamp_vjp(g, needs, ans, x, lo, hi):
+    return (where(_clamp_mask(x, lo, hi), g, 0),)
+
+
+def _clamp_jvp(t, ans, x, lo, hi):
+    return where(_clamp_mask(x, lo, hi), t[0], 0)
+
+
+_clamp = defprimitive("clamp", _clamp_forward, _clamp_vjp, _clamp_jvp, save="v",
+                      node_names=("ClampBackward1",),
+                      samples=[Sample((3, 4), params=(-0.5, 0.7)), Sample((5,), params=(None, 0.3)),
+                               Sample((5,), params=(0.1, None))])
+
+
+def clamp(x, min=None, max=None):
+    """Limit ``x`` to ``[min, max]``; the gradient is zero where ``x`` was clipped.
+
+    Bounds may be numbers, arrays or Tensors (Tensor bounds are differentiated too).
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.clamp(fg.tensor([-2.0, 0.5, 3.0]), min=-1.0, max=1.0)
+    tensor([-1.0000,  0.5000,  1.0000])
+    """
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        if min is not None:
+            x = maximum(x, min)
+        if max is not None:
+            x = minimum(x, max)
+        return x
+    return _clamp(x, min, max)
+
+
+# ---- no gradient: comparisons and logic -------------------------------------------------
+
+
+def _nondiff(name, forward, nin):
+    return defprimitive(name, forward, nin=nin, differentiable=False)
+
+
+equal = _nondiff("equal", np.equal, 2)
+not_equal = _nondiff("not_equal", np.not_equal, 2)
+less = _nondiff("less", np.less, 2)
+less_equal = _nondiff("less_equal", np.less_equal, 2)
+greater = _nondiff("greater", np.greater, 2)
+greater_equal = _nondiff("greater_equal", np.greater_equal, 2)
+logical_and = _nondiff("logical_and", np.logical_and, 2)
+logical_or = _nondiff("logical_or", np.logical_or, 2)
+logical_xor = _nondiff("logical_xor", np.logical_xor, 2)
+logical_not = _nondiff("logical_not", np.logical_not, 1)
+isnan = _nondiff("isnan", np.isnan, 1)
+isfinite = _nondiff("isfinite", np.isfinite, 1)
+isinf = _nondiff("isinf", np.isinf, 1)
+
+
+# ---- copies and casts -------------------------------------------------------------------
+
+
+def _identity_vjp(g, needs, ans, *args):
+    return (g,) + (None,) * (len(needs) - 1)
+
+
+def _identity_jvp(t, ans, *args):
+    return t[0]
+
+
+clone = defprimitive("clone", lambda x: x.copy(), _identity_vjp, _identity_jvp, samples=_UNARY)
+
+
+def _astype_forward(x, dtype, source_dtype):
+    return x.astype(dtype)
+
+
+def _astype_vjp(g, needs, ans, x, dtype, source_dtype):
+    if np.dtype(source_dtype).kind not in "fc":
+        return (None,)
+    return (astype(g, source_dtype),)
+
+
+def _astype_jvp(t, ans, x, dtype, source_dtype):
+    if np.dtype(dtype).kind not in "fc":
+        return None
+    return astype(t[0], dtype)
+
+
+_astype = defprimitive("to_copy", _astype_forward, _astype_vjp, _astype_jvp, save="-",
+                       samples=[Sample((3,), params=(np.float32, np.float64), eps=1e-2, rtol=1e-3)])
+
+
+def astype(x, dtype):
+    """``x`` converted to ``dtype`` (a recorded copy: ``ToCopyBackward0``)."""
+    return _astype(x, np.dtype(dtype), _data(x).dtype)
+
+
+def _fill_forward(x, value):
+    return np.full_like(x, value)
+
+
+fill = defprimitive("fill", _fill_forward, _zero_vjp, _zero_jvp, save="-",
+                    samples=[Sample((3,), params=(2.0,))])
+
+
+def _copy_forward(x, src):
+    return np.broadcast_to(src, np.shape(x)).astype(x.dtype)
+
+
+def _copy_vjp(g, needs, ans, x, src):
+    return (None, g if needs[1] else None)
+
+
+def _copy_jvp(t, ans, x, src):
+    return t[1]
+
+
+copy_from = defprimitive("copy", _copy_forward, _copy_vjp, _copy_jvp, nin=2, save="--",
+                         broadcasts=True, samples=[Sample((3, 4), (4,))])

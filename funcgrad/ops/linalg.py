@@ -1,0 +1,160 @@
+"""Matrix products: ``matmul`` with NumPy's semantics (1-D, 2-D and batched operands)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor import Tensor
+from ._primitive import Sample, defprimitive
+from .reduce import sum_to_shape
+from .shape import reshape, swapaxes
+
+
+def _shape(x):
+    return x._data.shape if isinstance(x, Tensor) else np.shape(x)
+
+
+def _out_ndim(xs, ys):
+    if len(xs) == 1 and len(ys) == 1:
+        return 0
+    if len(xs) == 1:
+        return len(ys) - 1
+    if len(ys) == 1:
+        return len(xs) - 1
+    return max(len(xs), len(ys))
+
+
+def _col(a, a_shape):
+    """``a`` with a trailing unit axis: (..., n) -> (..., n, 1)."""
+    return reshape(a, _shape(a) + (1,))
+
+
+def _row(a):
+    """``a`` with a unit axis before its last: (..., n) -> (..., 1, n)."""
+    s = _shape(a)
+    return reshape(a, s[:-1] + (1,) + s[-1:])
+
+
+def _matmul_forward(x, y):
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        raise RuntimeError(
+            f"both arguments to matmul need to be at least 1D, but they are {np.ndim(x)}D and "
+            f"{np.ndim(y)}D"
+        )
+    try:
+        return np.matmul(x, y)
+    except ValueError:
+        xs, ys = np.shape(x), np.shape(y)
+        if len(xs) == 2 and len(ys) == 2:
+            raise RuntimeError(
+                f"mat1 and mat2 shapes cannot be multiplied ({xs[0]}x{xs[1]} and {ys[0]}x{ys[1]})"
+            ) from None
+        raise RuntimeError(
+            f"matmul: shapes {list(xs)} and {list(ys)} cannot be multiplied (the last "
+            f"dimension of the first must equal the second-to-last of the second)"
+        ) from None
+
+
+def _matmul_vjp(g, needs, ans, x, y):
+    xs, ys = _shape(x), _shape(y)
+    nb = len(_shape(g)) - _out_ndim(xs, ys)
+    gx = gy = None
+    if len(xs) == 1 and len(ys) == 1:  # dot: g is batch + ()
+        gc = reshape(g, _shape(g) + (1,))
+        if needs[0]:
+            gx = mul(gc, y)
+        if needs[1]:
+            gy = mul(gc, x)
+        return (gx, gy)
+    if len(xs) == 1:  # (k,) @ (..., k, m) -> (..., m)
+        if needs[0]:
+            gx = sum_to_shape(reshape(matmul(_row(g), swapaxes(y, -1, -2)), _shape(g)[:-1] + xs[-1:]), xs, nb)
+        if needs[1]:
+            gy = sum_to_shape(matmul(_col(x, xs), _row(g)), ys, nb)
+        return (gx, gy)
+    if len(ys) == 1:  # (..., n, k) @ (k,) -> (..., n)
+        if needs[0]:
+            gx = sum_to_shape(matmul(_col(g, None), _row(y)), xs, nb)
+        if needs[1]:
+            gy = matmul(swapaxes(x, -1, -2), _col(g, None))
+            gy = sum_to_shape(reshape(gy, _shape(gy)[:-1]), ys, nb)
+        return (gx, gy)
+    if needs[0]:
+        gx = sum_to_shape(matmul(g, swapaxes(y, -1, -2)), xs, nb)
+    if needs[1]:
+        gy = sum_to_shape(matmul(swapaxes(x, -1, -2), g), ys, nb)
+    return (gx, gy)
+
+
+def _matmul_jvp(t, ans, x, y):
+    tx, ty = t
+    xs, ys = _shape(x), _shape(y)
+    out = None
+    if tx is not None:
+        if len(xs) == 1 and len(ys) > 1:
+            # A batch of vectors is not a matrix: give it unit axes to broadcast past y's.
+            txs = _shape(tx)
+            term = matmul(reshape(tx, txs[:-1] + (1,) * (len(ys) - 2) + (1, txs[-1])), y)
+            out = reshape(term, _shape(term)[:-2] + _shape(term)[-1:])
+        else:
+            out = matmul(_align(tx, len(xs), max(len(xs), len(ys)) if len(ys) > 1 else len(xs)), y)
+    if ty is not None:
+        if len(ys) == 1 and len(xs) == 1:
+            term = matmul(ty, x)
+        elif len(ys) == 1:
+            tys = _shape(ty)
+            term = matmul(x, reshape(ty, tys[:-1] + (1,) * (len(xs) - 2) + (tys[-1], 1)))
+            term = reshape(term, _shape(term)[:-1])
+        else:
+            term = matmul(x, _align(ty, len(ys), max(len(xs), len(ys))))
+        out = term if out is None else add(out, term)
+    return out
+
+
+def _align(t, in_ndim, out_ndim):
+    """A batched tangent with unit axes after its batch, so its own (matrix-stack) dims
+    broadcast against the other operand's as the primal's did."""
+    ts = _shape(t)
+    nb = len(ts) - in_ndim
+    if nb and out_ndim > in_ndim:
+        return reshape(t, ts[:nb] + (1,) * (out_ndim - in_ndim) + ts[nb:])
+    return t
+
+
+def _pick_matmul(args):
+    xs, ys = _shape(args[0]), _shape(args[1])
+    if len(xs) == 2 and len(ys) == 2:
+        return 0
+    if len(xs) == 1 and len(ys) == 1:
+        return 1
+    if len(xs) == 2 and len(ys) == 1:
+        return 2
+    return 3
+
+
+matmul = defprimitive(
+    "matmul", _matmul_forward, _matmul_vjp, _matmul_jvp, nin=2, save="vv",
+    node_names=("MmBackward0", "DotBackward0", "MvBackward0", "MatmulBackward0"),
+    pick_node=_pick_matmul,
+    samples=[Sample((3, 4), (4, 5)), Sample((4,), (4,)), Sample((3, 4), (4,)), Sample((4,), (4, 2)),
+             Sample((2, 3, 4), (4, 2)), Sample((2, 1, 3, 4), (3, 4, 2))],
+)
+
+
+def mm(x, y):
+    """The product of two matrices (2-D only, as ``torch.mm``)."""
+    if len(_shape(x)) != 2 or len(_shape(y)) != 2:
+        raise RuntimeError(f"self must be a matrix")
+    return matmul(x, y)
+
+
+def dot(x, y):
+    """The inner product of two vectors (1-D only, as ``torch.dot``)."""
+    if len(_shape(x)) != 1 or len(_shape(y)) != 1:
+        raise RuntimeError(
+            f"1D tensors expected, but got {len(_shape(x))}D and {len(_shape(y))}D tensors"
+        )
+    return matmul(x, y)
+
+
+from .elementwise import add, mul  # noqa: E402

@@ -1,0 +1,1103 @@
+"""The Tensor facade: an array with PyTorch's autograd interface.
+
+A Tensor holds a NumPy (or CuPy) array in ``.data`` and, when it was computed from Tensors
+that require grad, the Node that made it in ``.grad_fn``. Its operators and methods are
+funcgrad's primitives, so everything done to it is recorded on the tape.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+import weakref
+
+import numpy as np
+
+from . import backend as _backend
+from .autograd import grad_mode as _grad_mode
+
+__all__ = ["Tensor", "Size", "device"]
+
+_grad_state = _grad_mode._state
+_ndarray = np.ndarray
+
+
+class Size(tuple):
+    """The shape of a Tensor: a tuple, printed as ``funcgrad.Size([2, 2])``.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.ones(2, 3).size()
+    funcgrad.Size([2, 3])
+    >>> fg.ones(2, 3).size(1)
+    3
+    """
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return f"funcgrad.Size({list(self)})"
+
+    def numel(self) -> int:
+        """The number of elements a Tensor of this shape holds."""
+        n = 1
+        for s in self:
+            n *= s
+        return n
+
+
+class device:
+    """Where a Tensor's data lives: ``device(type='cpu')`` or ``device(type='cuda', index=0)``.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.device("cpu")
+    device(type='cpu')
+    >>> str(fg.device("cuda:1"))
+    'cuda:1'
+    """
+
+    __slots__ = ("type", "index")
+
+    def __init__(self, spec, index=None):
+        if isinstance(spec, device):
+            spec, index = spec.type, spec.index
+        spec = str(spec)
+        if ":" in spec:
+            spec, idx = spec.split(":", 1)
+            index = int(idx)
+        if spec not in ("cpu", "cuda"):
+            raise RuntimeError(
+                f"Expected one of cpu, cuda device type at start of device string: {spec}"
+            )
+        self.type = spec
+        self.index = index
+
+    def __repr__(self) -> str:
+        if self.index is None:
+            return f"device(type='{self.type}')"
+        return f"device(type='{self.type}', index={self.index})"
+
+    def __str__(self) -> str:
+        return self.type if self.index is None else f"{self.type}:{self.index}"
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, str):
+            other = device(other)
+        if not isinstance(other, device):
+            return NotImplemented
+        return self.type == other.type and self.index == other.index
+
+    def __hash__(self) -> int:
+        return hash((self.type, self.index))
+
+
+_CPU = device("cpu")
+
+NON_LEAF_GRAD_WARNING = (
+    "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its .grad "
+    "attribute won't be populated during autograd.backward(). If you indeed want the .grad "
+    "field to be populated for a non-leaf Tensor, use .retain_grad() on the non-leaf Tensor. "
+    "If you access the non-leaf Tensor by mistake, make sure you access the leaf Tensor "
+    "instead."
+)
+LEAF_INPLACE_MESSAGE = "a leaf Variable that requires grad is being used in an in-place operation."
+VIEW_OF_LEAF_INPLACE_MESSAGE = (
+    "a view of a leaf Variable that requires grad is being used in an in-place operation."
+)
+NON_LEAF_REQUIRES_GRAD_MESSAGE = (
+    "you can only change requires_grad flags of leaf variables. If you want to use a "
+    "computed variable in a subgraph that doesn't require differentiation use "
+    "var_no_grad = var.detach()."
+)
+INTEGER_REQUIRES_GRAD_MESSAGE = (
+    "only Tensors of floating point and complex dtype can require gradients"
+)
+_ONE_ELEMENT_MESSAGE = "only one element tensors can be converted to Python scalars"
+
+
+def _from_array(data) -> "Tensor":
+    """A new Tensor holding ``data`` (no copy), not requiring grad."""
+    t = object.__new__(Tensor)
+    t._data = data
+    t._grad_fn = None
+    t._requires_grad = False
+    t._grad = None
+    t._version = [0]
+    t._base = None
+    t._hooks = None
+    t._accumulator = None
+    t._retains_grad = False
+    return t
+
+
+def _unwrap(x):
+    return x._data if isinstance(x, Tensor) else x
+
+
+def _dim_args(dim, axis, keepdim, keepdims):
+    """Accept torch's dim/keepdim and NumPy's axis/keepdims spellings."""
+    if axis is not None:
+        if dim is not None:
+            raise TypeError("pass either dim or axis, not both")
+        dim = axis
+    if keepdims is not None:
+        keepdim = keepdims
+    if isinstance(dim, list):
+        dim = tuple(dim)
+    return dim, bool(keepdim)
+
+
+def _check_float_for_grad(data) -> None:
+    if data.dtype.kind not in "fc":
+        raise RuntimeError(INTEGER_REQUIRES_GRAD_MESSAGE)
+
+
+class Tensor:
+    """A multi-dimensional array that records the operations done to it.
+
+    Build Tensors with :func:`funcgrad.tensor`, :func:`funcgrad.ones`,
+    :func:`funcgrad.randn` and friends; set ``requires_grad=True`` on the leaves to
+    differentiate with respect to, then call :meth:`backward` on a result.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> x = fg.ones(2, 2, requires_grad=True)
+    >>> out = ((x + 2) * (x + 2) * 3).mean()
+    >>> out
+    tensor(27., grad_fn=<MeanBackward0>)
+    >>> out.backward()
+    >>> x.grad
+    tensor([[4.5000, 4.5000],
+            [4.5000, 4.5000]])
+    """
+
+    __slots__ = (
+        "_data",
+        "_grad_fn",
+        "_requires_grad",
+        "_grad",
+        "_version",  # [int], shared by a tensor and its views
+        "_base",  # the Tensor this one is a view of
+        "_hooks",  # gradient hooks of a leaf
+        "_accumulator",  # weakref to the leaf's AccumulateGrad
+        "_retains_grad",
+        "__weakref__",
+    )
+
+    # NumPy defers to our reflected operators and __array_ufunc__.
+    __array_priority__ = 1000
+
+    def __new__(cls, *args, requires_grad=False, dtype=None, device=None):
+        from .creation import _legacy_constructor
+
+        return _legacy_constructor(_backend.default_float(), args, requires_grad, dtype, device)
+
+    # ---- data and flags ------------------------------------------------------------------
+
+    @property
+    def data(self) -> "Tensor":
+        """The same values as a Tensor that shares memory but is cut from the graph."""
+        t = _from_array(self._data)
+        t._version = self._version
+        return t
+
+    @data.setter
+    def data(self, value) -> None:
+        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+
+    @property
+    def grad(self):
+        """The accumulated gradient (a Tensor) or None; populated on leaves by backward."""
+        if self._grad_fn is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
+        return self._grad
+
+    @grad.setter
+    def grad(self, value) -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
+            if value._data.shape != self._data.shape:
+                raise RuntimeError(
+                    f"assigned grad has data of a different size: {Size(value._data.shape)} "
+                    f"for a tensor of size {Size(self._data.shape)}"
+                )
+        self._grad = value
+
+    @property
+    def grad_fn(self):
+        """The Node that computed this Tensor, or None for a leaf."""
+        return self._grad_fn
+
+    @property
+    def requires_grad(self) -> bool:
+        """Whether gradients are computed for this Tensor."""
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag) -> None:
+        self.requires_grad_(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        """Set ``requires_grad`` in place (leaves only); returns ``self``.
+
+        Examples
+        --------
+        >>> import funcgrad as fg
+        >>> a = fg.randn(2, 2)
+        >>> a.requires_grad_().requires_grad
+        True
+        """
+        requires_grad = bool(requires_grad)
+        if self._grad_fn is not None:
+            if not requires_grad:
+                raise RuntimeError(NON_LEAF_REQUIRES_GRAD_MESSAGE)
+            return self
+        if requires_grad:
+            _check_float_for_grad(self._data)
+        self._requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for Tensors made by the user (and all that do not require grad)."""
+        return self._grad_fn is None
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    @property
+    def dtype(self):
+        return _backend.from_numpy_dtype(self._data.dtype)
+
+    @property
+    def device(self) -> device:
+        xp = _backend.namespace(self._data)
+        if xp is np:
+            return _CPU
+        return device("cuda", self._data.device.id)
+
+    @property
+    def is_cuda(self) -> bool:
+        return self.device.type == "cuda"
+
+    @property
+    def ndim(self) -> int:
+        return self._data.ndim
+
+    @property
+    def T(self) -> "Tensor":
+        """The Tensor with its dimensions reversed."""
+        return _ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
+
+    @property
+    def mT(self) -> "Tensor":
+        """The Tensor with its last two dimensions swapped."""
+        return _ops.swapaxes(self, -1, -2)
+
+    @property
+    def is_floating_point_(self) -> bool:  # pragma: no cover - alias kept private
+        return self._data.dtype.kind == "f"
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def is_complex(self) -> bool:
+        return self._data.dtype.kind == "c"
+
+    def size(self, dim=None):
+        """The shape as a :class:`Size`, or one dimension's length."""
+        if dim is None:
+            return Size(self._data.shape)
+        return self._data.shape[dim]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    def ndimension(self) -> int:
+        return self._data.ndim
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    def nelement(self) -> int:
+        return int(self._data.size)
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        for i in range(self._data.shape[0]):
+            yield self[i]
+
+    # ---- conversion ----------------------------------------------------------------------
+
+    def item(self):
+        """The value of a one-element Tensor as a Python number."""
+        if self._data.size != 1:
+            raise RuntimeError(
+                f"a Tensor with {self._data.size} elements cannot be converted to Scalar"
+            )
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        """The values as (nested) Python lists of numbers."""
+        return _backend_to_numpy(self._data).tolist()
+
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The data as a NumPy array sharing memory (CPU Tensors that need no grad)."""
+        if self._requires_grad and not force:
+            raise RuntimeError(
+                "Can't call numpy() on Tensor that requires grad. Use tensor.detach().numpy() instead."
+            )
+        xp = _backend.namespace(self._data)
+        if xp is not np:
+            if not force:
+                raise TypeError(
+                    "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "
+                    "copy the tensor to host memory first."
+                )
+            return self._data.get()
+        return self._data
+
+    def __array__(self, dtype=None, copy=None):
+        data = _backend_to_numpy(self._data)
+        if dtype is not None:
+            data = data.astype(dtype, copy=False)
+        if copy:
+            data = data.copy()
+        return data
+
+    def _scalar(self, kind):
+        if self._data.size != 1:
+            raise ValueError(_ONE_ELEMENT_MESSAGE) if kind is int else ValueError(_ONE_ELEMENT_MESSAGE)
+        return kind(self._data.reshape(()).item())
+
+    def __float__(self) -> float:
+        return self._scalar(float)
+
+    def __int__(self) -> int:
+        return self._scalar(int)
+
+    def __complex__(self) -> complex:
+        return self._scalar(complex)
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iub" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an index")
+        return int(self._data.reshape(()).item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError("Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self._data.reshape(()).item())
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0:
+            return self.item().__format__(spec)
+        return object.__format__(self, spec)
+
+    def __repr__(self) -> str:
+        from ._printing import tensor_repr
+
+        xp = _backend.namespace(self._data)
+        return tensor_repr(
+            _backend_to_numpy(self._data),
+            default_dtype=_backend.default_float(),
+            device=None if xp is np else str(self.device),
+            grad_fn_name=None if self._grad_fn is None else type(self._grad_fn).__name__,
+            requires_grad=self._requires_grad,
+        )
+
+    __str__ = __repr__
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __reduce_ex__(self, protocol):
+        return (_rebuild, (_backend_to_numpy(self._data), self._requires_grad))
+
+    def __deepcopy__(self, memo):
+        if self._grad_fn is not None:
+            raise RuntimeError(
+                "Only Tensors created explicitly by the user (graph leaves) support the "
+                "deepcopy protocol at the moment."
+            )
+        t = _from_array(self._data.copy())
+        t._requires_grad = self._requires_grad
+        if self._grad is not None:
+            t._grad = _from_array(self._grad._data.copy())
+        memo[id(self)] = t
+        return t
+
+    # ---- dtype and device ----------------------------------------------------------------
+
+    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False) -> "Tensor":
+        """Convert dtype and/or device: ``t.to(fg.float64)``, ``t.to("cpu")``, ``t.to(other)``."""
+        for a in args:
+            if isinstance(a, Tensor):
+                dtype, device = a.dtype, a.device
+            elif isinstance(a, (str, globals()["device"])):
+                device = a
+            else:
+                dtype = a
+        result = self
+        if device is not None:
+            result = _ops.to_device(result, globals()["device"](device))
+        if dtype is not None:
+            np_dtype = _backend.to_dtype(dtype)
+            if np_dtype != result._data.dtype:
+                result = _ops.astype(result, np_dtype)
+        if copy and result is self:
+            result = _ops.clone(self)
+        return result
+
+    def type(self, dtype=None):
+        """The legacy type name (``'funcgrad.FloatTensor'``), or a copy of another dtype."""
+        from .autograd.node import tensor_type_name
+
+        if dtype is None:
+            return tensor_type_name(self._data)
+        return self.to(dtype)
+
+    def cpu(self) -> "Tensor":
+        return self.to(device="cpu")
+
+    def cuda(self, device=None) -> "Tensor":
+        return self.to(device="cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else device))
+
+    def float(self) -> "Tensor":
+        return self.to(_backend.float32)
+
+    def double(self) -> "Tensor":
+        return self.to(_backend.float64)
+
+    def half(self) -> "Tensor":
+        return self.to(_backend.float16)
+
+    def long(self) -> "Tensor":
+        return self.to(_backend.int64)
+
+    def int(self) -> "Tensor":
+        return self.to(_backend.int32)
+
+    def bool(self) -> "Tensor":
+        return self.to(_backend.bool_)
+
+    def type_as(self, other: "Tensor") -> "Tensor":
+        return self.to(other.dtype)
+
+    # ---- autograd ------------------------------------------------------------------------
+
+    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None, **kwargs):
+        """Compute the gradient of this Tensor with respect to the graph's leaves.
+
+        Gradients are accumulated into the leaves' ``.grad``.
+
+        Parameters
+        ----------
+        gradient : Tensor or array, optional
+            The gradient of some scalar with respect to this Tensor. May be omitted for a
+            one-element Tensor. It must have this Tensor's shape or broadcast to it.
+        retain_graph : bool, optional
+            Keep the graph's saved values so backward can run through it again. Defaults
+            to ``create_graph``.
+        create_graph : bool
+            Record the backward pass, so the gradients can be differentiated again.
+        inputs : sequence of Tensor, optional
+            Accumulate only into these Tensors' ``.grad``.
+
+        Examples
+        --------
+        >>> import funcgrad as fg
+        >>> x = fg.tensor([1.0, 2.0], requires_grad=True)
+        >>> (x * x).backward(fg.tensor([1.0, 0.5]))
+        >>> x.grad
+        tensor([2., 2.])
+        """
+        from .autograd.engine import backward as _backward
+
+        if "retain_variables" in kwargs:
+            warnings.warn(
+                "the retain_variables argument is deprecated; use retain_graph instead",
+                DeprecationWarning,
+                stacklevel=2,
+            )
+            retain = kwargs.pop("retain_variables")
+            if retain_graph is None:
+                retain_graph = retain
+        if kwargs:
+            raise TypeError(f"backward() got an unexpected keyword argument {next(iter(kwargs))!r}")
+        _backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
+
+    def detach(self) -> "Tensor":
+        """A new Tensor with the same data (shared memory), cut from the graph."""
+        t = _from_array(self._data)
+        t._version = self._version
+        return t
+
+    def detach_(self) -> "Tensor":
+        """Cut this Tensor from the graph in place; it becomes a leaf."""
+        if self._base is not None and self._base._requires_grad:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead."
+            )
+        self._grad_fn = None
+        self._requires_grad = False
+        return self
+
+    def retain_grad(self) -> None:
+        """Make backward populate ``.grad`` for this non-leaf Tensor too."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self._grad_fn is None or self._retains_grad:
+            return
+        from .autograd.node import RetainGradHook
+
+        node = self._grad_fn
+        if node._pre_hooks is None:
+            node._pre_hooks = []
+        node._pre_hooks.append(RetainGradHook(self))
+        self._retains_grad = True
+
+    def register_hook(self, hook):
+        """Register ``hook(grad) -> Tensor or None``, called with this Tensor's gradient.
+
+        A returned Tensor replaces the gradient. Returns a handle with ``remove()``.
+
+        Examples
+        --------
+        >>> import funcgrad as fg
+        >>> x = fg.tensor([1.0, 2.0], requires_grad=True)
+        >>> h = x.register_hook(lambda g: g * 2)
+        >>> (x * 3).sum().backward()
+        >>> x.grad
+        tensor([6., 6.])
+        """
+        from .autograd.node import _RemovableHandle
+
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self._grad_fn is None:
+            if self._hooks is None:
+                self._hooks = []
+            hooks = self._hooks
+        else:
+            node = self._grad_fn
+            if node._pre_hooks is None:
+                node._pre_hooks = []
+            hooks = node._pre_hooks
+        hooks.append(hook)
+        return _RemovableHandle(hooks, hook)
+
+    def _get_accumulator(self):
+        acc = self._accumulator() if self._accumulator is not None else None
+        if acc is None:
+            from .autograd.node import AccumulateGrad
+
+            acc = AccumulateGrad(self)
+            self._accumulator = weakref.ref(acc)
+        return acc
+
+    # ---- in-place ------------------------------------------------------------------------
+
+    def _inplace(self, prim, *args) -> "Tensor":
+        """Run ``prim(self, *args)`` and write the result into this Tensor's memory."""
+        recording = False
+        if _grad_state.enabled:
+            other_requires = any(isinstance(a, Tensor) and a._requires_grad for a in args)
+            if self._requires_grad and self._grad_fn is None:
+                raise RuntimeError(LEAF_INPLACE_MESSAGE)
+            base = self._base
+            if base is not None and (base._requires_grad or other_requires):
+                if base._grad_fn is None and base._requires_grad:
+                    raise RuntimeError(VIEW_OF_LEAF_INPLACE_MESSAGE)
+                raise RuntimeError(
+                    "funcgrad does not support in-place operations on a view of a tensor "
+                    "that requires grad; apply the operation out of place, or to a clone()"
+                )
+            recording = self._requires_grad or other_requires
+        data = self._data
+        if not recording:
+            raw = [a._data if isinstance(a, Tensor) else a for a in args]
+            out = prim.forward(data, *raw)
+        else:
+            source = self
+            if prim.save[:1] == "v":
+                # The rule needs the old value, which the write below overwrites.
+                source = _from_array(data.copy())
+                source._grad_fn = self._grad_fn
+                source._requires_grad = self._requires_grad
+            result = prim(source, *args)
+            out = result._data
+            self._grad_fn = result._grad_fn
+            self._requires_grad = True
+        _write_into(data, out)
+        self._version[0] += 1
+        return self
+
+    def add_(self, other, *, alpha=1) -> "Tensor":
+        """In-place ``self += alpha * other``."""
+        if alpha != 1:
+            other = _ops.mul(other, alpha)
+        return self._inplace(_ops.add, other)
+
+    def sub_(self, other, *, alpha=1) -> "Tensor":
+        """In-place ``self -= alpha * other``."""
+        if alpha != 1:
+            other = _ops.mul(other, alpha)
+        return self._inplace(_ops.sub, other)
+
+    def mul_(self, other) -> "Tensor":
+        """In-place ``self *= other``."""
+        return self._inplace(_ops.mul, other)
+
+    def div_(self, other) -> "Tensor":
+        """In-place ``self /= other``."""
+        return self._inplace(_ops.div, other)
+
+    def pow_(self, exponent) -> "Tensor":
+        """In-place ``self **= exponent``."""
+        return self._inplace(_ops.pow, exponent)
+
+    def neg_(self) -> "Tensor":
+        return self._inplace(_ops.neg)
+
+    def exp_(self) -> "Tensor":
+        return self._inplace(_ops.exp)
+
+    def clamp_(self, min=None, max=None) -> "Tensor":
+        return self._inplace(_ops.clamp, min, max)
+
+    def zero_(self) -> "Tensor":
+        """Fill with zeros in place; returns ``self``."""
+        return self.fill_(0)
+
+    def fill_(self, value) -> "Tensor":
+        """Fill with ``value`` in place; returns ``self``."""
+        return self._inplace(_ops.fill, value)
+
+    def copy_(self, src) -> "Tensor":
+        """Copy ``src`` (broadcast to this shape) into this Tensor in place."""
+        return self._inplace(_ops.copy_from, src)
+
+    def __iadd__(self, other):
+        return self.add_(other)
+
+    def __isub__(self, other):
+        return self.sub_(other)
+
+    def __imul__(self, other):
+        return self.mul_(other)
+
+    def __itruediv__(self, other):
+        return self.div_(other)
+
+    def __ipow__(self, other):
+        return self.pow_(other)
+
+    def __setitem__(self, key, value) -> None:
+        self._inplace(_ops.index_put, value, _ops.normalize_key(key))
+
+    # ---- operators -----------------------------------------------------------------------
+
+    def __add__(self, other):
+        return _ops.add(self, other)
+
+    def __radd__(self, other):
+        return _ops.add(other, self)
+
+    def __sub__(self, other):
+        return _ops.sub(self, other)
+
+    def __rsub__(self, other):
+        return _ops.sub(other, self)
+
+    def __mul__(self, other):
+        return _ops.mul(self, other)
+
+    def __rmul__(self, other):
+        return _ops.mul(other, self)
+
+    def __truediv__(self, other):
+        return _ops.div(self, other)
+
+    def __rtruediv__(self, other):
+        return _ops.div(other, self)
+
+    def __floordiv__(self, other):
+        return _ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other):
+        return _ops.floor_divide(other, self)
+
+    def __mod__(self, other):
+        return _ops.remainder(self, other)
+
+    def __pow__(self, other):
+        return _ops.pow(self, other)
+
+    def __rpow__(self, other):
+        return _ops.pow(other, self)
+
+    def __matmul__(self, other):
+        return _ops.matmul(self, other)
+
+    def __rmatmul__(self, other):
+        return _ops.matmul(other, self)
+
+    def __neg__(self):
+        return _ops.neg(self)
+
+    def __pos__(self):
+        return self
+
+    def __abs__(self):
+        return _ops.abs(self)
+
+    def __invert__(self):
+        return _ops.logical_not(self)
+
+    def __and__(self, other):
+        return _ops.logical_and(self, other)
+
+    def __or__(self, other):
+        return _ops.logical_or(self, other)
+
+    def __xor__(self, other):
+        return _ops.logical_xor(self, other)
+
+    def __eq__(self, other):
+        return _ops.equal(self, other)
+
+    def __ne__(self, other):
+        return _ops.not_equal(self, other)
+
+    def __lt__(self, other):
+        return _ops.less(self, other)
+
+    def __le__(self, other):
+        return _ops.less_equal(self, other)
+
+    def __gt__(self, other):
+        return _ops.greater(self, other)
+
+    def __ge__(self, other):
+        return _ops.greater_equal(self, other)
+
+    def __getitem__(self, key):
+        return _ops.getitem(self, key)
+
+    # NumPy's ufuncs and functions on Tensors (np.add(arr, t), np.exp(t)) record through
+    # funcgrad's primitives.
+    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+        return _ops.array_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func, types, args, kwargs):
+        return _ops.array_function(func, args, kwargs)
+
+    # ---- math methods (torch names) ------------------------------------------------------
+
+    def add(self, other, *, alpha=1):
+        return _ops.add(self, other if alpha == 1 else _ops.mul(other, alpha))
+
+    def sub(self, other, *, alpha=1):
+        return _ops.sub(self, other if alpha == 1 else _ops.mul(other, alpha))
+
+    subtract = sub
+
+    def mul(self, other):
+        return _ops.mul(self, other)
+
+    multiply = mul
+
+    def div(self, other):
+        return _ops.div(self, other)
+
+    divide = true_divide = div
+
+    def neg(self):
+        return _ops.neg(self)
+
+    negative = neg
+
+    def pow(self, exponent):
+        return _ops.pow(self, exponent)
+
+    def exp(self):
+        return _ops.exp(self)
+
+    def log(self):
+        return _ops.log(self)
+
+    def sin(self):
+        return _ops.sin(self)
+
+    def cos(self):
+        return _ops.cos(self)
+
+    def tan(self):
+        return _ops.tan(self)
+
+    def tanh(self):
+        return _ops.tanh(self)
+
+    def sigmoid(self):
+        return _ops.sigmoid(self)
+
+    def relu(self):
+        return _ops.relu(self)
+
+    def sqrt(self):
+        return _ops.sqrt(self)
+
+    def abs(self):
+        return _ops.abs(self)
+
+    def square(self):
+        return _ops.mul(self, self)
+
+    def reciprocal(self):
+        return _ops.div(1.0, self)
+
+    def sign(self):
+        return _ops.sign(self)
+
+    def floor(self):
+        return _ops.floor(self)
+
+    def ceil(self):
+        return _ops.ceil(self)
+
+    def round(self):
+        return _ops.round(self)
+
+    def maximum(self, other):
+        return _ops.maximum(self, other)
+
+    def minimum(self, other):
+        return _ops.minimum(self, other)
+
+    def clamp(self, min=None, max=None):
+        return _ops.clamp(self, min, max)
+
+    clip = clamp
+
+    def where(self, condition, other):
+        return _ops.where(condition, self, other)
+
+    def matmul(self, other):
+        return _ops.matmul(self, other)
+
+    def mm(self, other):
+        return _ops.mm(self, other)
+
+    def dot(self, other):
+        return _ops.dot(self, other)
+
+    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+        dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
+        x = self if dtype is None else self.to(dtype)
+        return _ops.sum(x, dim, keepdim)
+
+    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+        dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
+        x = self if dtype is None else self.to(dtype)
+        return _ops.mean(x, dim, keepdim)
+
+    def prod(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
+        return _ops.prod(self, dim, keepdim)
+
+    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The largest value; with ``dim``, a ``(values, indices)`` pair as in PyTorch."""
+        if isinstance(dim, Tensor):
+            return _ops.maximum(self, dim)
+        dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
+        return _ops.max_with_indices(self, dim, keepdim, "max")
+
+    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+        """The smallest value; with ``dim``, a ``(values, indices)`` pair as in PyTorch."""
+        if isinstance(dim, Tensor):
+            return _ops.minimum(self, dim)
+        dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
+        return _ops.max_with_indices(self, dim, keepdim, "min")
+
+    def amax(self, dim=None, keepdim=False):
+        return _ops.amax(self, _dim_args(dim, None, keepdim, None)[0], keepdim)
+
+    def amin(self, dim=None, keepdim=False):
+        return _ops.amin(self, _dim_args(dim, None, keepdim, None)[0], keepdim)
+
+    def argmax(self, dim=None, keepdim=False):
+        return _ops.argmax(self, dim, keepdim)
+
+    def argmin(self, dim=None, keepdim=False):
+        return _ops.argmin(self, dim, keepdim)
+
+    def norm(self, p="fro", dim=None, keepdim=False):
+        return _ops.norm(self, p, dim, keepdim)
+
+    def softmax(self, dim):
+        return _ops.softmax(self, dim)
+
+    def log_softmax(self, dim):
+        return _ops.log_softmax(self, dim)
+
+    def logsumexp(self, dim, keepdim=False):
+        return _ops.logsumexp(self, dim, keepdim)
+
+    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        return _ops.var(self, dim, 1 if correction is None and unbiased else (correction or 0), keepdim)
+
+    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+        return _ops.sqrt(self.var(dim, unbiased, keepdim, correction=correction))
+
+    # shape
+    def reshape(self, *shape):
+        return _ops.reshape(self, _ops.shape_arg(shape))
+
+    def view(self, *shape):
+        """A view with another shape (``-1`` infers one dimension)."""
+        if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, numbers.Integral)):
+            return self.to(shape[0])
+        return _ops.view(self, _ops.shape_arg(shape))
+
+    def view_as(self, other):
+        return self.view(other.shape)
+
+    def reshape_as(self, other):
+        return self.reshape(other.shape)
+
+    def flatten(self, start_dim=0, end_dim=-1):
+        return _ops.flatten(self, start_dim, end_dim)
+
+    def transpose(self, dim0, dim1):
+        return _ops.swapaxes(self, dim0, dim1)
+
+    swapaxes = transpose
+
+    def t(self):
+        if self._data.ndim > 2:
+            raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
+        return _ops.t(self)
+
+    def permute(self, *dims):
+        return _ops.permute(self, _ops.shape_arg(dims))
+
+    def squeeze(self, dim=None):
+        return _ops.squeeze(self, dim)
+
+    def unsqueeze(self, dim):
+        return _ops.unsqueeze(self, dim)
+
+    def expand(self, *sizes):
+        return _ops.expand(self, _ops.shape_arg(sizes))
+
+    def expand_as(self, other):
+        return _ops.expand(self, tuple(other.shape))
+
+    def clone(self):
+        """A copy that stays in the graph (``CloneBackward0``)."""
+        return _ops.clone(self)
+
+    def contiguous(self):
+        return self
+
+    # comparisons, logic
+    def eq(self, other):
+        return _ops.equal(self, other)
+
+    def ne(self, other):
+        return _ops.not_equal(self, other)
+
+    def lt(self, other):
+        return _ops.less(self, other)
+
+    def le(self, other):
+        return _ops.less_equal(self, other)
+
+    def gt(self, other):
+        return _ops.greater(self, other)
+
+    def ge(self, other):
+        return _ops.greater_equal(self, other)
+
+    def equal(self, other) -> bool:
+        """True when both have the same shape and values."""
+        other = other._data if isinstance(other, Tensor) else other
+        return self._data.shape == np.shape(other) and bool((self._data == other).all())
+
+    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+        other = other._data if isinstance(other, Tensor) else other
+        return bool(_backend.namespace(self._data).allclose(self._data, other, rtol, atol, equal_nan))
+
+    def all(self, dim=None, keepdim=False):
+        return _ops.all(self, dim, keepdim)
+
+    def any(self, dim=None, keepdim=False):
+        return _ops.any(self, dim, keepdim)
+
+    def isnan(self):
+        return _ops.isnan(self)
+
+    def isfinite(self):
+        return _ops.isfinite(self)
+
+
+def _write_into(target, value) -> None:
+    """Write ``value`` into ``target``'s memory, refusing a narrowing cast as torch does."""
+    value_dtype = getattr(value, "dtype", None)
+    if value_dtype is not None and value_dtype != target.dtype:
+        if not np.can_cast(value_dtype, target.dtype, casting="same_kind"):
+            from .autograd.node import tensor_type_name
+
+            raise RuntimeError(
+                f"result type {_short_type(value_dtype)} can't be cast to the desired output "
+                f"type {_short_type(target.dtype)}"
+            )
+    if target.ndim == 0 and not isinstance(target, _ndarray):  # pragma: no cover
+        raise RuntimeError("cannot write into a scalar")
+    target[...] = value
+
+
+_SHORT = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "Long", "int32": "Int",
+          "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool",
+          "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
+
+
+def _short_type(np_dtype) -> str:
+    return _SHORT.get(str(np.dtype(np_dtype)), str(np_dtype))
+
+
+def _backend_to_numpy(data):
+    if isinstance(data, _ndarray):
+        return data
+    if hasattr(data, "get"):  # CuPy
+        return data.get()
+    return np.asarray(data)
+
+
+def _rebuild(data, requires_grad):
+    t = _from_array(data)
+    t._requires_grad = requires_grad
+    return t
+
+
+from . import ops as _ops  # noqa: E402  (the operators need the primitives; see ops/__init__)
