@@ -718,27 +718,41 @@ class Tensor:
     # ---- operators -----------------------------------------------------------------------
 
     def __add__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.add(self, other)
 
     def __radd__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.add(other, self)
 
     def __sub__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.sub(self, other)
 
     def __rsub__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.sub(other, self)
 
     def __mul__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.mul(self, other)
 
     def __rmul__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.mul(other, self)
 
     def __truediv__(self, other):
+        self, other = _true_division_operands(self, other)
         return _ops.div(self, other)
 
     def __rtruediv__(self, other):
+        self, other = _true_division_operands(self, other)
         return _ops.div(other, self)
 
     def __floordiv__(self, other):
@@ -751,9 +765,13 @@ class Tensor:
         return _ops.remainder(self, other)
 
     def __pow__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.pow(self, other)
 
     def __rpow__(self, other):
+        if type(other) is float and self._data.dtype.kind in "iub":
+            self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.pow(other, self)
 
     def __matmul__(self, other):
@@ -1059,6 +1077,15 @@ class Tensor:
 
     def isfinite(self):
         return _ops.isfinite(self)
+
+
+def _true_division_operands(self, other):
+    """True division of integers gives the default float dtype, as in PyTorch."""
+    if self._data.dtype.kind in "iub":
+        other_kind = other._data.dtype.kind if isinstance(other, Tensor) else np.asarray(other).dtype.kind
+        if other_kind in "iub" or type(other) is float:
+            self = self.to(_backend.get_default_dtype())
+    return self, other
 
 
 def _write_into(target, value) -> None:

@@ -286,25 +286,28 @@ def _check_versions(node) -> None:
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
                 f"inplace operation: {what} is at version {counter[0]}; expected version "
-                f"{version} instead. Hint: enable anomaly detection to find the operation that "
-                "failed to compute its gradient, with "
-                "funcgrad.autograd.set_detect_anomaly(True)."
+                f"{version} instead. Hint: the operation that modified it ran after this "
+                "tensor was used; use an out-of-place operation or clone() the tensor first."
             )
 
 
 def _run_pre_hooks(node, g, create_graph):
     from ..tensor import Tensor, _from_array
 
+    retain = None
     for hook in list(node._pre_hooks):
         if type(hook) is RetainGradHook:
-            t = hook.tensor_ref()
-            if t is not None:
-                _store_grad(t, g, create_graph)
+            retain = hook
             continue
         gt = g if isinstance(g, Tensor) else _from_array(g)
         result = hook(gt)
         if result is not None:
             g = _check_hook_result(result, gt)
+    if retain is not None:
+        # As in PyTorch 2, .grad of a retained tensor sees what the other hooks returned.
+        t = retain.tensor_ref()
+        if t is not None:
+            _store_grad(t, g, create_graph)
     return g
 
 

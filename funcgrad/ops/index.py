@@ -11,7 +11,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import Tensor
-from ._primitive import Const, Sample, defprimitive
+from ._primitive import Sample, _make_view, defprimitive
 
 _BASIC = (int, slice, type(None), type(Ellipsis))
 
@@ -134,7 +134,10 @@ def getitem(x, key):
     key = normalize_key(key)
     if any(getattr(k, "dtype", None) is not None and k.dtype.kind not in "iub" for k in key):
         raise IndexError("tensors used as indices must be long, int, byte or bool tensors")
-    return _getitem(x, key)
+    out = _getitem(x, key)
+    if isinstance(x, Tensor) and _is_basic(key):
+        _make_view(out, x)  # basic indexing returns a view, sharing x's memory and version
+    return out
 
 
 def _getitem_transpose_forward(g, key, x_shape):

@@ -237,7 +237,10 @@ def _amax_jvp(t, ans, x, axis, keepdims, variant=0):
     return sum(mul(t[0], weights), _axes(axis, np.ndim(_data(x))), keepdims)
 
 
-_pick_variant = lambda args: args[4] if len(args) > 4 else 0  # noqa: E731
+def _pick_variant(args):
+    # amax(x, axis, keepdims, variant): 0 amax, 1 max() of all elements, 2 max(dim)
+    return args[3] if len(args) > 3 else 0
+
 amax = defprimitive("amax", _amax_forward, _amax_vjp, _amax_jvp, save="v", save_output=True,
                     node_names=("AmaxBackward0", "MaxBackward1", "MaxBackward0"), pick_node=_pick_variant,
                     samples=_REDUCE_SAMPLES)
