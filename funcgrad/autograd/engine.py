@@ -15,6 +15,7 @@ from heapq import heappop, heappush
 import numpy as np
 
 from . import grad_mode as _grad_mode
+from ..tensor import Size, Tensor, _from_array
 from .node import SECOND_BACKWARD_MESSAGE, AccumulateGrad, RetainGradHook, tensor_type_name
 
 __all__ = ["backward", "grad", "run_backward"]
@@ -23,7 +24,6 @@ _state = _grad_mode._state
 
 
 def _as_sequence(x) -> tuple:
-    from ..tensor import Tensor
 
     if x is None:
         return ()
@@ -33,14 +33,11 @@ def _as_sequence(x) -> tuple:
 
 
 def _size(shape) -> str:
-    from ..tensor import Size
-
     return repr(Size(shape))
 
 
 def _make_root_grads(outputs, grad_outputs, create_graph):
     """The initial cotangent of each output, checked and broadcast to its shape."""
-    from ..tensor import Tensor
 
     if grad_outputs is None:
         grad_outputs = (None,) * len(outputs)
@@ -142,7 +139,6 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
         Write gradients into the leaves' ``.grad`` (only those among ``targets``, when
         targets are given).
     """
-    from ..tensor import Tensor, _from_array
 
     if retain_graph is None:
         retain_graph = create_graph
@@ -218,7 +214,6 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
 
 def _apply_node(node, g, needed, create_graph, retain_graph):
     """Run one Node's VJP rule, summing cotangents down to broadcast inputs' shapes."""
-    from ..tensor import Tensor, _from_array
 
     prim = node.primitive
     saved = node._saved
@@ -267,7 +262,6 @@ def _sum_to(ct, shape, nb):
 
 
 def _check_versions(node) -> None:
-    from ..tensor import Tensor
 
     for counter, version in node._versions:
         if counter[0] != version:
@@ -292,7 +286,6 @@ def _check_versions(node) -> None:
 
 
 def _run_pre_hooks(node, g, create_graph):
-    from ..tensor import Tensor, _from_array
 
     retain = None
     for hook in list(node._pre_hooks):
@@ -312,7 +305,6 @@ def _run_pre_hooks(node, g, create_graph):
 
 
 def _run_post_hooks(node, grads, g):
-    from ..tensor import _from_array
 
     wrap = lambda a: None if a is None else (_from_array(a) if not hasattr(a, "_data") else a)  # noqa: E731
     for hook in node._post_hooks:
@@ -320,7 +312,6 @@ def _run_post_hooks(node, grads, g):
 
 
 def _check_hook_result(result, grad):
-    from ..tensor import Tensor
 
     data = result._data if isinstance(result, Tensor) else result
     if getattr(data, "shape", None) != grad._data.shape:
@@ -334,7 +325,6 @@ def _check_hook_result(result, grad):
 def _accumulate(node, g, create_graph) -> None:
     leaf = node._variable_ref
     if leaf._hooks:
-        from ..tensor import Tensor, _from_array
 
         for hook in list(leaf._hooks):
             gt = g if isinstance(g, Tensor) else _from_array(g)
@@ -346,7 +336,6 @@ def _accumulate(node, g, create_graph) -> None:
 
 def _store_grad(tensor, g, create_graph) -> None:
     """Add ``g`` into ``tensor.grad``: in place when possible, as PyTorch does."""
-    from ..tensor import Tensor, _from_array
 
     dtype = tensor._data.dtype
     if create_graph:
@@ -397,7 +386,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     >>> x.grad
     tensor([3., 5.])
     """
-    from ..tensor import Tensor
 
     if grad_variables is not None:
         import warnings
@@ -421,7 +409,6 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
 
 
 def _target_node(t, i):
-    from ..tensor import Tensor
 
     if not isinstance(t, Tensor):
         raise TypeError(f"inputs[{i}] is a {type(t).__name__}, not a Tensor")
@@ -463,7 +450,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     >>> fg.autograd.grad(dx, x)
     (tensor(18.),)
     """
-    from ..tensor import Tensor, _from_array
 
     if is_grads_batched:
         raise NotImplementedError("is_grads_batched: use funcgrad.jacrev or funcgrad.vmap-free vjp")

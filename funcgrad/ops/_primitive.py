@@ -37,6 +37,7 @@ __all__ = ["Primitive", "Sample", "Const", "REGISTRY", "defprimitive"]
 REGISTRY: dict[str, "Primitive"] = {}
 
 _grad_state = _grad_mode._state
+_new_object = object.__new__
 _ndarray = np.ndarray
 
 
@@ -197,9 +198,9 @@ def _apply(prim: Primitive, args: tuple):
     node._pre_hooks = None
     node._post_hooks = None
     node._versions = None
-    node._shapes = tuple(np.shape(r) for r in raw) if prim.broadcasts else None
+    node._shapes = tuple([getattr(r, "shape", ()) for r in raw]) if prim.broadcasts else None
 
-    result = Tensor.__new__(Tensor)
+    result = _new_object(Tensor)
     result._data = out
     result._grad_fn = node
     result._requires_grad = True
