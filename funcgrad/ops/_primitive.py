@@ -37,7 +37,6 @@ __all__ = ["Primitive", "Sample", "Const", "REGISTRY", "defprimitive"]
 REGISTRY: dict[str, "Primitive"] = {}
 
 _grad_state = _grad_mode._state
-_new_object = object.__new__
 _ndarray = np.ndarray
 
 
@@ -200,16 +199,9 @@ def _apply(prim: Primitive, args: tuple):
     node._versions = None
     node._shapes = tuple([getattr(r, "shape", ()) for r in raw]) if prim.broadcasts else None
 
-    result = _new_object(Tensor)
-    result._data = out
+    result = _from_array(out)
     result._grad_fn = node
     result._requires_grad = True
-    result._grad = None
-    result._version = [0]
-    result._base = None
-    result._hooks = None
-    result._accumulator = None
-    result._retains_grad = False
     if prim.view:
         _make_view(result, inputs[0])
 

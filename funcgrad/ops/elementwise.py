@@ -187,75 +187,63 @@ trunc = _zero_gradient("trunc", np.trunc)
 floor_divide = _zero_gradient("floor_divide", lambda x, y: x // y, nin=2)
 
 
-# ---- transcendental ---------------------------------------------------------------------
+# ---- functions with a diagonal Jacobian: both rules multiply by the derivative --------
 
 
-def _exp_vjp(g, needs, ans, x):
-    return (_scale(g, mul(g, ans)),)
+def _diagonal(name, forward, derivative, *, of_output, singular=False, samples=_UNARY):
+    """Declare an elementwise primitive from its derivative ``derivative(x_or_ans)``.
+
+    ``of_output``: the derivative is written in terms of the output (saved instead of the
+    input). ``singular``: it can be infinite or NaN, so a zero cotangent is kept zero.
+    """
+
+    def vjp(g, needs, ans, x):
+        r = mul(g, derivative(ans if of_output else x))
+        return (_scale(g, r) if singular else r,)
+
+    def jvp(t, ans, x):
+        return mul(t[0], derivative(ans if of_output else x))
+
+    vjp.__name__, jvp.__name__ = f"_{name}_vjp", f"_{name}_jvp"
+    vjp.__qualname__, jvp.__qualname__ = vjp.__name__, jvp.__name__
+    return defprimitive(name, forward, vjp, jvp, save="-" if of_output else "v",
+                        save_output=of_output, samples=samples)
 
 
-def _exp_jvp(t, ans, x):
-    return mul(t[0], ans)
+def _exp_derivative(ans):
+    return ans
 
 
-exp = defprimitive("exp", np.exp, _exp_vjp, _exp_jvp, save="-", save_output=True, samples=_UNARY)
+def _log_derivative(x):
+    return div(1, x)
 
 
-def _log_vjp(g, needs, ans, x):
-    return (_scale(g, div(g, x)),)
+def _sin_derivative(x):
+    return cos(x)
 
 
-def _log_jvp(t, ans, x):
-    return div(t[0], x)
+def _cos_derivative(x):
+    return neg(sin(x))
 
 
-log = defprimitive("log", np.log, _log_vjp, _log_jvp, save="v", samples=_POSITIVE)
+def _tan_derivative(ans):
+    return add(1, mul(ans, ans))
 
 
-def _sin_vjp(g, needs, ans, x):
-    return (mul(g, cos(x)),)
+def _tanh_derivative(ans):
+    return sub(1, mul(ans, ans))
 
 
-def _sin_jvp(t, ans, x):
-    return mul(t[0], cos(x))
+def _sigmoid_derivative(ans):
+    return mul(ans, sub(1, ans))
 
 
-sin = defprimitive("sin", np.sin, _sin_vjp, _sin_jvp, save="v", samples=_UNARY)
+def _sqrt_derivative(ans):
+    return div(0.5, ans)
 
 
-def _cos_vjp(g, needs, ans, x):
-    return (neg(mul(g, sin(x))),)
-
-
-def _cos_jvp(t, ans, x):
-    return neg(mul(t[0], sin(x)))
-
-
-cos = defprimitive("cos", np.cos, _cos_vjp, _cos_jvp, save="v", samples=_UNARY)
-
-
-def _tan_vjp(g, needs, ans, x):
-    return (_scale(g, mul(g, add(1, mul(ans, ans)))),)
-
-
-def _tan_jvp(t, ans, x):
-    return mul(t[0], add(1, mul(ans, ans)))
-
-
-tan = defprimitive("tan", np.tan, _tan_vjp, _tan_jvp, save="-", save_output=True,
-                   samples=[Sample((3, 4), low=-1.2, high=1.2)])
-
-
-def _tanh_vjp(g, needs, ans, x):
-    return (mul(g, sub(1, mul(ans, ans))),)
-
-
-def _tanh_jvp(t, ans, x):
-    return mul(t[0], sub(1, mul(ans, ans)))
-
-
-tanh = defprimitive("tanh", np.tanh, _tanh_vjp, _tanh_jvp, save="-", save_output=True,
-                    samples=_UNARY)
+def _abs_derivative(x):
+    return sign(x)
 
 
 def _sigmoid_forward(x):
@@ -263,39 +251,16 @@ def _sigmoid_forward(x):
     return 0.5 * (np.tanh(0.5 * x) + 1)
 
 
-def _sigmoid_vjp(g, needs, ans, x):
-    return (mul(g, mul(ans, sub(1, ans))),)
-
-
-def _sigmoid_jvp(t, ans, x):
-    return mul(t[0], mul(ans, sub(1, ans)))
-
-
-sigmoid = defprimitive("sigmoid", _sigmoid_forward, _sigmoid_vjp, _sigmoid_jvp, save="-",
-                       save_output=True, samples=_UNARY)
-
-
-def _sqrt_vjp(g, needs, ans, x):
-    return (_scale(g, div(mul(g, 0.5), ans)),)
-
-
-def _sqrt_jvp(t, ans, x):
-    return div(mul(t[0], 0.5), ans)
-
-
-sqrt = defprimitive("sqrt", np.sqrt, _sqrt_vjp, _sqrt_jvp, save="-", save_output=True,
-                    samples=_POSITIVE)
-
-
-def _abs_vjp(g, needs, ans, x):
-    return (mul(g, sign(x)),)
-
-
-def _abs_jvp(t, ans, x):
-    return mul(t[0], sign(x))
-
-
-abs = defprimitive("abs", np.abs, _abs_vjp, _abs_jvp, save="v", samples=_UNARY)
+exp = _diagonal("exp", np.exp, _exp_derivative, of_output=True, singular=True)
+log = _diagonal("log", np.log, _log_derivative, of_output=False, singular=True, samples=_POSITIVE)
+sin = _diagonal("sin", np.sin, _sin_derivative, of_output=False)
+cos = _diagonal("cos", np.cos, _cos_derivative, of_output=False)
+tan = _diagonal("tan", np.tan, _tan_derivative, of_output=True, singular=True,
+                samples=[Sample((3, 4), low=-1.2, high=1.2)])
+tanh = _diagonal("tanh", np.tanh, _tanh_derivative, of_output=True)
+sigmoid = _diagonal("sigmoid", _sigmoid_forward, _sigmoid_derivative, of_output=True)
+sqrt = _diagonal("sqrt", np.sqrt, _sqrt_derivative, of_output=True, singular=True, samples=_POSITIVE)
+abs = _diagonal("abs", np.abs, _abs_derivative, of_output=False)
 
 
 # ---- selection: each gives exactly zero cotangent to what it did not select ------------

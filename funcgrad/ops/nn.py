@@ -7,7 +7,7 @@ import numpy as np
 from ..tensor import Tensor
 from ._primitive import Sample, defprimitive
 from .elementwise import exp, mul, sub
-from .reduce import _axes, _expand_back, sum
+from .reduce import _axes, reduction_jvp, reduction_vjp, sum
 from .shape import reshape
 
 
@@ -98,13 +98,11 @@ def _logsumexp_weights(x, ans, axis):
 
 
 def _logsumexp_vjp(g, needs, ans, x, axis, keepdims):
-    weights = _logsumexp_weights(x, ans, axis)
-    return (mul(_expand_back(g, np.shape(_data(x)), axis, keepdims), weights),)
+    return reduction_vjp(g, x, axis, keepdims, _logsumexp_weights(x, ans, axis))
 
 
 def _logsumexp_jvp(t, ans, x, axis, keepdims):
-    weights = _logsumexp_weights(x, ans, axis)
-    return sum(mul(t[0], weights), _axes(axis, np.ndim(_data(x))), keepdims)
+    return reduction_jvp(t, x, axis, keepdims, _logsumexp_weights(x, ans, axis))
 
 
 logsumexp = defprimitive("logsumexp", _logsumexp_forward, _logsumexp_vjp, _logsumexp_jvp,

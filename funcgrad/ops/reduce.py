@@ -51,6 +51,16 @@ def _expand_back(g, x_shape, axis, keepdims):
     return expand(g, batch + tuple(x_shape))
 
 
+def reduction_vjp(g, x, axis, keepdims, partials):
+    """The cotangent of a reduction of ``x``, given its partials ``d out / d x``."""
+    return (mul(_expand_back(g, np.shape(_data(x)), axis, keepdims), partials),)
+
+
+def reduction_jvp(t, x, axis, keepdims, partials):
+    """The tangent of a reduction of ``x``, given its partials ``d out / d x``."""
+    return sum(mul(t[0], partials), _axes(axis, np.ndim(_data(x))), keepdims)
+
+
 def _count(x_shape, axis):
     n = 1
     for a in _axes(axis, len(x_shape)):
@@ -183,13 +193,11 @@ def _prod_partials(x, ans, axis):
 
 
 def _prod_vjp(g, needs, ans, x, axis, keepdims):
-    partials = _prod_partials(x, ans, axis)
-    return (mul(_expand_back(g, np.shape(_data(x)), axis, keepdims), partials),)
+    return reduction_vjp(g, x, axis, keepdims, _prod_partials(x, ans, axis))
 
 
 def _prod_jvp(t, ans, x, axis, keepdims):
-    partials = _prod_partials(x, ans, axis)
-    return sum(mul(t[0], partials), _axes(axis, np.ndim(_data(x))), keepdims)
+    return reduction_jvp(t, x, axis, keepdims, _prod_partials(x, ans, axis))
 
 
 prod = defprimitive("prod", _prod_forward, _prod_vjp, _prod_jvp, save="v", save_output=True,
@@ -200,22 +208,16 @@ prod = defprimitive("prod", _prod_forward, _prod_vjp, _prod_jvp, save="v", save_
 # ---- max / min --------------------------------------------------------------------------
 
 
-def _amax_forward(x, axis, keepdims, variant=0):
-    if np.size(x) == 0:
-        raise RuntimeError(
-            "max(): Expected reduction dim to be specified for input.numel() == 0. Specify "
-            "the reduction dim with the 'dim' argument."
-        )
-    return np.amax(x, axis=axis, keepdims=keepdims)
+def _extreme_forward(name, reduce):
+    def forward(x, axis, keepdims, variant=0):
+        if np.size(x) == 0:
+            raise RuntimeError(
+                f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
+                "Specify the reduction dim with the 'dim' argument."
+            )
+        return reduce(x, axis=axis, keepdims=keepdims)
 
-
-def _amin_forward(x, axis, keepdims, variant=0):
-    if np.size(x) == 0:
-        raise RuntimeError(
-            "min(): Expected reduction dim to be specified for input.numel() == 0. Specify "
-            "the reduction dim with the 'dim' argument."
-        )
-    return np.amin(x, axis=axis, keepdims=keepdims)
+    return forward
 
 
 def _extreme_weights(x, ans, axis):
@@ -228,23 +230,21 @@ def _extreme_weights(x, ans, axis):
 
 
 def _amax_vjp(g, needs, ans, x, axis, keepdims, variant=0):
-    weights = _extreme_weights(x, ans, axis)
-    return (mul(_expand_back(g, np.shape(_data(x)), axis, keepdims), weights),)
+    return reduction_vjp(g, x, axis, keepdims, _extreme_weights(x, ans, axis))
 
 
 def _amax_jvp(t, ans, x, axis, keepdims, variant=0):
-    weights = _extreme_weights(x, ans, axis)
-    return sum(mul(t[0], weights), _axes(axis, np.ndim(_data(x))), keepdims)
+    return reduction_jvp(t, x, axis, keepdims, _extreme_weights(x, ans, axis))
 
 
 def _pick_variant(args):
     # amax(x, axis, keepdims, variant): 0 amax, 1 max() of all elements, 2 max(dim)
     return args[3] if len(args) > 3 else 0
 
-amax = defprimitive("amax", _amax_forward, _amax_vjp, _amax_jvp, save="v", save_output=True,
+amax = defprimitive("amax", _extreme_forward("max", np.amax), _amax_vjp, _amax_jvp, save="v", save_output=True,
                     node_names=("AmaxBackward0", "MaxBackward1", "MaxBackward0"), pick_node=_pick_variant,
                     samples=_REDUCE_SAMPLES)
-amin = defprimitive("amin", _amin_forward, _amax_vjp, _amax_jvp, save="v", save_output=True,
+amin = defprimitive("amin", _extreme_forward("min", np.amin), _amax_vjp, _amax_jvp, save="v", save_output=True,
                     node_names=("AminBackward0", "MinBackward1", "MinBackward0"), pick_node=_pick_variant,
                     samples=_REDUCE_SAMPLES)
 
@@ -339,13 +339,11 @@ def _sign(x):
 
 
 def _norm_vjp(g, needs, ans, x, ord, axis, keepdims):
-    partials = _norm_partials(x, ans, ord, axis)
-    return (mul(_expand_back(g, np.shape(_data(x)), axis, keepdims), partials),)
+    return reduction_vjp(g, x, axis, keepdims, _norm_partials(x, ans, ord, axis))
 
 
 def _norm_jvp(t, ans, x, ord, axis, keepdims):
-    partials = _norm_partials(x, ans, ord, axis)
-    return sum(mul(t[0], partials), _axes(axis, np.ndim(_data(x))), keepdims)
+    return reduction_jvp(t, x, axis, keepdims, _norm_partials(x, ans, ord, axis))
 
 
 vector_norm = defprimitive(
