@@ -304,10 +304,6 @@ class Tensor:
         """The Tensor with its last two dimensions swapped."""
         return _ops.swapaxes(self, -1, -2)
 
-    @property
-    def is_floating_point_(self) -> bool:  # pragma: no cover - alias kept private
-        return self._data.dtype.kind == "f"
-
     def is_floating_point(self) -> bool:
         return self._data.dtype.kind == "f"
 
@@ -386,7 +382,7 @@ class Tensor:
 
     def _scalar(self, kind):
         if self._data.size != 1:
-            raise ValueError(_ONE_ELEMENT_MESSAGE) if kind is int else ValueError(_ONE_ELEMENT_MESSAGE)
+            raise ValueError(_ONE_ELEMENT_MESSAGE)
         return kind(self._data.reshape(()).item())
 
     def __float__(self) -> float:
@@ -1093,14 +1089,10 @@ def _write_into(target, value) -> None:
     value_dtype = getattr(value, "dtype", None)
     if value_dtype is not None and value_dtype != target.dtype:
         if not np.can_cast(value_dtype, target.dtype, casting="same_kind"):
-            from .autograd.node import tensor_type_name
-
             raise RuntimeError(
                 f"result type {_short_type(value_dtype)} can't be cast to the desired output "
                 f"type {_short_type(target.dtype)}"
             )
-    if target.ndim == 0 and not isinstance(target, _ndarray):  # pragma: no cover
-        raise RuntimeError("cannot write into a scalar")
     target[...] = value
 
 
