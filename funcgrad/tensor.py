@@ -709,7 +709,14 @@ class Tensor:
         return self.pow_(other)
 
     def __setitem__(self, key, value) -> None:
-        self._inplace(_ops.index_put, value, _ops.normalize_key(key))
+        key = _ops.normalize_key(key)
+        value_requires = isinstance(value, Tensor) and value._requires_grad
+        if not (_grad_state.enabled and (self._requires_grad or value_requires)):
+            # Nothing to record: write straight into memory (no functional copy).
+            self._data[key] = _unwrap(value)
+            self._version[0] += 1
+            return
+        self._inplace(_ops.index_put, value, key)
 
     # ---- operators -----------------------------------------------------------------------
 
