@@ -10,16 +10,8 @@ Run it from the repository root::
     python3 examples/autograd_tutorial.py
 """
 
-import sys
-from pathlib import Path
-
-# Let the script run from a checkout without installing funcgrad.
-_ROOT = Path(__file__).resolve().parents[1]
-if (_ROOT / "funcgrad" / "__init__.py").exists() and str(_ROOT) not in sys.path:
-    sys.path.insert(0, str(_ROOT))
-
-import funcgrad as fg  # noqa: E402
-from funcgrad.autograd import Variable  # noqa: E402
+import funcgrad as fg
+from funcgrad.autograd import Variable
 
 
 def section(title):
