@@ -114,6 +114,7 @@ class Primitive:
         self.jvp = jvp
         self.nin = nin  # -1: variadic (a tuple of arrays first, then the params)
         self.save = save or "-" * max(nin, 1)
+        self.saves_all_inputs = nin > 0 and self.save == "v" * nin
         self.save_output = save_output
         self.broadcasts = broadcasts
         self.view = view
@@ -138,22 +139,18 @@ class Primitive:
         return f"<funcgrad primitive {self.name}>"
 
     def __call__(self, *args):
-        # Hot path: most calls either have no Tensor at all, or a Tensor first.
+        # Hot path: unary and binary primitives are checked without building a tuple.
         nin = self.nin
         if nin == 1:
-            if type(args[0]) is Tensor:
+            if isinstance(args[0], Tensor):
                 return _apply(self, args)
         elif nin == 2:
-            if type(args[0]) is Tensor or type(args[1]) is Tensor:
+            if isinstance(args[0], Tensor) or isinstance(args[1], Tensor):
                 return _apply(self, args)
         else:
-            inputs = args[0] if nin < 0 else args[:nin]
-            for a in inputs:
+            for a in args[0] if nin < 0 else args[:nin]:
                 if isinstance(a, Tensor):
                     return _apply(self, args)
-        for i in range(nin if nin > 0 else 0):
-            if isinstance(args[i], Tensor):  # a Tensor subclass
-                return _apply(self, args)
         return self.forward(*args)
 
 
@@ -215,7 +212,7 @@ def _apply(prim: Primitive, args: tuple):
         if code == "v":
             versions = [(a._version, a._version[0]) for a in inputs if isinstance(a, Tensor)]
         node._saved = (tuple(saved),) + args[1:]
-    elif save == "v" * nin:
+    elif prim.saves_all_inputs:
         node._saved = args
         versions = [(a._version, a._version[0]) for a in inputs if isinstance(a, Tensor)]
     else:
@@ -236,7 +233,7 @@ def _apply(prim: Primitive, args: tuple):
         node._ans = out
         if versions is None:
             versions = []
-        versions.append((result._version, 0))
+        versions.append((result._version, result._version[0]))
     else:
         node._ans = None
     if versions:
