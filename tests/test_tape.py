@@ -396,3 +396,14 @@ def test_threads_each_backpropagate_their_own_graph():
     for t in threads:
         t.join()
     assert not errors, errors
+
+
+def test_grad_with_respect_to_a_non_leaf_stops_there_and_keeps_the_rest_of_the_graph():
+    x = fg.tensor([1.0, 2.0], requires_grad=True)
+    h = x.exp()
+    loss = (h * h).sum()
+    (gh,) = fg.autograd.grad(loss, h, retain_graph=True)
+    np.testing.assert_allclose(gh.numpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)
+    assert h.grad_fn._ans is not None  # ExpBackward0 did not run, so it kept its output
+    loss.backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(2 * np.array([1.0, 2.0])), rtol=1e-6)

@@ -193,6 +193,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
                 if accumulate and (target_index is None or node in target_index):
                     _accumulate(node, g, create_graph)
                 continue
+            if needed is not None and not any(n is not None and n in needed for n in node._next):
+                continue  # a target with nothing needed beyond it: do not run (or free) it
             grads = _apply_node(node, g, needed, create_graph, retain_graph)
             if node._post_hooks is not None:
                 _run_post_hooks(node, grads, g)
