@@ -67,7 +67,9 @@ def _matmul_vjp(g, needs, ans, x, y):
             gy = mul(gc, x)
         return (gx, gy)
     if len(xs) == 1:  # (k,) @ (..., k, m) -> (..., m)
-        if needs[0]:
+        if needs[0] and len(ys) == 2:
+            gx = matmul(g, swapaxes(y, -1, -2))  # a batch of rows times one matrix: one GEMM
+        elif needs[0]:
             gx = sum_to_shape(reshape(matmul(_row(g), swapaxes(y, -1, -2)), _shape(g)[:-1] + xs[-1:]), xs, nb)
         if needs[1]:
             gy = sum_to_shape(matmul(_col(x, xs), _row(g)), ys, nb)
@@ -75,7 +77,9 @@ def _matmul_vjp(g, needs, ans, x, y):
     if len(ys) == 1:  # (..., n, k) @ (k,) -> (..., n)
         if needs[0]:
             gx = sum_to_shape(matmul(_col(g, None), _row(y)), xs, nb)
-        if needs[1]:
+        if needs[1] and len(xs) == 2:
+            gy = matmul(g, x)  # (batch, n) @ (n, k): one GEMM, not a stack of mat-vecs
+        elif needs[1]:
             gy = matmul(swapaxes(x, -1, -2), _col(g, None))
             gy = sum_to_shape(reshape(gy, _shape(gy)[:-1]), ys, nb)
         return (gx, gy)
@@ -91,16 +95,20 @@ def _matmul_jvp(t, ans, x, y):
     xs, ys = _shape(x), _shape(y)
     out = None
     if tx is not None:
-        if len(xs) == 1 and len(ys) > 1:
+        if len(xs) == 1 and len(ys) > 2:
             # A batch of vectors is not a matrix: give it unit axes to broadcast past y's.
             txs = _shape(tx)
             term = matmul(reshape(tx, txs[:-1] + (1,) * (len(ys) - 2) + (1, txs[-1])), y)
             out = reshape(term, _shape(term)[:-2] + _shape(term)[-1:])
+        elif len(xs) == 1:
+            out = matmul(tx, y)  # (batch, k) @ (k,) or (k, m)
         else:
             out = matmul(_align(tx, len(xs), max(len(xs), len(ys)) if len(ys) > 1 else len(xs)), y)
     if ty is not None:
         if len(ys) == 1 and len(xs) == 1:
             term = matmul(ty, x)
+        elif len(ys) == 1 and len(xs) == 2:
+            term = matmul(ty, swapaxes(x, -1, -2))  # (batch, k) @ (k, n): one GEMM
         elif len(ys) == 1:
             tys = _shape(ty)
             term = matmul(x, reshape(ty, tys[:-1] + (1,) * (len(xs) - 2) + (tys[-1], 1)))
