@@ -130,6 +130,7 @@ def _from_array(data) -> "Tensor":
     t._hooks = None
     t._accumulator = None
     t._retains_grad = False
+    t._fw = None
     return t
 
 
@@ -185,6 +186,7 @@ class Tensor:
         "_hooks",  # gradient hooks of a leaf
         "_accumulator",  # weakref to the leaf's AccumulateGrad
         "_retains_grad",
+        "_fw",  # forward-mode tangents: None or {level: tangent} (autograd/forward_ad.py)
         "__weakref__",
     )
 
@@ -629,6 +631,8 @@ class Tensor:
                     "that requires grad; apply the operation out of place, or to a clone()"
                 )
             recording = self._requires_grad or other_requires
+        if self._fw is not None or any(isinstance(a, Tensor) and a._fw is not None for a in args):
+            recording = True  # forward-mode tangents must follow the new value
         data = self._data
         if not recording:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
@@ -643,7 +647,8 @@ class Tensor:
             result = prim(source, *args)
             out = result._data
             self._grad_fn = result._grad_fn
-            self._requires_grad = True
+            self._requires_grad = result._requires_grad
+            self._fw = result._fw
         _write_into(data, out)
         self._version[0] += 1
         return self

@@ -36,6 +36,24 @@ def _size(shape) -> str:
     return repr(Size(shape))
 
 
+def _make_batched_root_grads(outputs, grad_outputs):
+    """Cotangents with a leading batch (one backward pass for many cotangents)."""
+    roots = []
+    batch = None
+    for i, (out, g) in enumerate(zip(outputs, grad_outputs)):
+        g_shape = g._data.shape if isinstance(g, Tensor) else np.shape(g)
+        out_shape = out._data.shape
+        nb = len(g_shape) - len(out_shape)
+        if nb < 0 or g_shape[nb:] != out_shape or (batch is not None and g_shape[:nb] != batch):
+            raise RuntimeError(
+                f"a batch of cotangents for output {i} must have shape batch + "
+                f"{_size(out_shape)}, but got {_size(g_shape)}"
+            )
+        batch = g_shape[:nb]
+        roots.append(g)
+    return roots
+
+
 def _make_root_grads(outputs, grad_outputs, create_graph):
     """The initial cotangent of each output, checked and broadcast to its shape."""
 
@@ -105,9 +123,12 @@ def _namespace(a):
 
 
 def _needed_nodes(roots, targets):
-    """The Nodes from which some target is reachable (those the pass must run)."""
+    """The Nodes from which some target is reachable (those the pass must run), and
+    whether the graph also reaches a leaf that is not a target (so that the gradients may
+    depend on Tensors the caller differentiates later)."""
     needed = set()
     done = set()
+    external = False
     stack = [(n, False) for n in roots]
     while stack:
         node, expanded = stack.pop()
@@ -118,14 +139,17 @@ def _needed_nodes(roots, targets):
         if node in done:
             continue
         done.add(node)
+        if type(node) is AccumulateGrad and node not in targets:
+            external = True
         stack.append((node, True))
         for n in node._next:
             if n is not None and n not in done:
                 stack.append((n, False))
-    return needed
+    return needed, external
 
 
-def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None, accumulate=True):
+def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None, accumulate=True,
+                 batched=False):
     """Run the tape backward from ``outputs``.
 
     Parameters
@@ -133,15 +157,19 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
     outputs : tuple of Tensor
     grad_outputs : tuple or None
         Their cotangents (None: implicit ones for one-element outputs).
+    create_graph : bool or None
+        Record the backward pass. None (with ``targets``): record it when the graph reaches
+        leaves other than the targets, whose derivatives may be asked for later.
     targets : list of Node, optional
         Capture and return the total cotangent arriving at each of these Nodes.
     accumulate : bool
         Write gradients into the leaves' ``.grad`` (only those among ``targets``, when
         targets are given).
+    batched : bool
+        Each cotangent has a leading batch (the same for all): the result is the batch of
+        vector-Jacobian products, from one pass.
     """
 
-    if retain_graph is None:
-        retain_graph = create_graph
     root_nodes = []
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
@@ -151,7 +179,6 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
                 f"element {i} of tensors does not require grad and does not have a grad_fn"
             )
         root_nodes.append(out._grad_fn or out._get_accumulator())
-    root_grads = _make_root_grads(outputs, grad_outputs, create_graph)
 
     target_index = None
     needed = None
@@ -161,7 +188,16 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
         for k, node in enumerate(targets):
             target_index.setdefault(node, []).append(k)
         captured = [None] * len(targets)
-        needed = _needed_nodes(root_nodes, target_index)
+        needed, external = _needed_nodes(root_nodes, target_index)
+        if create_graph is None:
+            create_graph = external
+    create_graph = bool(create_graph)
+    if retain_graph is None:
+        retain_graph = create_graph
+    if batched:
+        root_grads = _make_batched_root_grads(outputs, grad_outputs)
+    else:
+        root_grads = _make_root_grads(outputs, grad_outputs, create_graph)
 
     buffers = {}
     heap = []

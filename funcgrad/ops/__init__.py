@@ -7,7 +7,7 @@ what the test suite iterates.
 
 from ._primitive import REGISTRY, Const, Primitive, Sample, defprimitive
 from .elementwise import (
-    abs, add, astype, ceil, clamp, clone, copy_from, cos, div, equal, exp, fill, floor,
+    abs, add, alias, astype, ceil, clamp, clone, copy_from, cos, div, equal, exp, fill, floor,
     floor_divide, greater, greater_equal, isfinite, isinf, isnan, less, less_equal, log,
     logical_and, logical_not, logical_or, logical_xor, maximum, minimum, mul, neg, not_equal,
     pow, relu, remainder, round, sigmoid, sign, sin, sqrt, sub, tan, tanh, trunc, where,

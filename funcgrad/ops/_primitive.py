@@ -28,6 +28,7 @@ import re
 
 import numpy as np
 
+from ..autograd import forward_ad as _forward_ad
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.node import Node, next_sequence_number
 from ..tensor import Tensor, _from_array
@@ -105,6 +106,7 @@ class Primitive:
         samples=(),
         node_names=None,
         pick_node=None,
+        register=True,
     ):
         if differentiable and (vjp is None or jvp is None):
             raise TypeError(f"primitive {name!r} needs both a vjp and a jvp rule")
@@ -131,9 +133,10 @@ class Primitive:
         self.__doc__ = getattr(forward, "__doc__", None)
         self.__module__ = getattr(forward, "__module__", __name__)
         self.__wrapped__ = forward
-        if name in REGISTRY:
-            raise ValueError(f"primitive {name!r} declared twice")
-        REGISTRY[name] = self
+        if register:
+            if name in REGISTRY:
+                raise ValueError(f"primitive {name!r} declared twice")
+            REGISTRY[name] = self
 
     def __repr__(self) -> str:
         return f"<funcgrad primitive {self.name}>"
@@ -161,11 +164,14 @@ def _apply(prim: Primitive, args: tuple):
     inputs = args[0] if variadic else args[:nin]
     raw = []
     requires = False
+    dual = False
     for a in inputs:
         if isinstance(a, Tensor):
             raw.append(a._data)
             if a._requires_grad:
                 requires = True
+            if a._fw is not None:
+                dual = True
         else:
             raw.append(a)
     if variadic:
@@ -179,6 +185,8 @@ def _apply(prim: Primitive, args: tuple):
         result = _from_array(out)
         if prim.view:
             _make_view(result, inputs[0])
+        if dual and prim.differentiable:
+            _push_tangents(prim, inputs, args, result)
         return result
 
     pick = prim.pick_node
@@ -238,7 +246,69 @@ def _apply(prim: Primitive, args: tuple):
         node._ans = None
     if versions:
         node._versions = tuple(versions)
+    if dual:
+        _push_tangents(prim, inputs, args, result)
     return result
+
+
+def _strip_levels(a, level):
+    """``a`` without its tangents at ``level`` and above (the value the enclosing levels see)."""
+    fw = a._fw if isinstance(a, Tensor) else None
+    if not fw or all(lv < level for lv in fw):
+        return a
+    stripped = _from_array(a._data)
+    stripped._grad_fn = a._grad_fn
+    stripped._requires_grad = a._requires_grad
+    stripped._version = a._version
+    if a._requires_grad and a._grad_fn is None:
+        a._get_accumulator()
+        stripped._accumulator = a._accumulator  # gradients still reach the original leaf
+    kept = {lv: t for lv, t in fw.items() if lv < level}
+    stripped._fw = kept or None
+    return stripped
+
+
+def _push_tangents(prim, inputs, args, result):
+    """Give ``result`` its tangent at every open level some input carries one at."""
+    active = _forward_ad.active_levels()
+    levels = sorted({lv for a in inputs if isinstance(a, Tensor) and a._fw for lv in a._fw if lv in active})
+    if not levels:
+        return
+    variadic = prim.nin < 0
+    out_shape = result._data.shape
+    fw = {}
+    for level in levels:
+        tangents = tuple(a._fw.get(level) if isinstance(a, Tensor) and a._fw else None for a in inputs)
+        if all(t is None for t in tangents):
+            continue
+        stripped_inputs = [_strip_levels(a, level) for a in inputs]
+        if variadic:
+            stripped_args = (tuple(stripped_inputs),) + args[1:]
+        else:
+            stripped_args = tuple(stripped_inputs) + args[prim.nin:]
+        result._fw = fw or None  # the rule sees the output's tangents at enclosing levels
+        t = apply_jvp(prim, tangents, result, stripped_args)
+        if t is None:
+            continue
+        expected = active[level] + out_shape
+        t_shape = t._data.shape if isinstance(t, Tensor) else np.shape(t)
+        if t_shape != expected:
+            t = _broadcast_tangent(t, t_shape, expected, len(active[level]))
+        fw[level] = t
+    result._fw = fw or None
+
+
+def _broadcast_tangent(t, t_shape, expected, nb):
+    """A tangent that broadcasts to ``batch + out.shape`` (e.g. a copy's source), expanded."""
+    from .reduce import expand
+    from .shape import reshape
+
+    own = t_shape[nb:] if len(t_shape) >= nb else t_shape
+    batch = t_shape[:nb] if len(t_shape) >= nb else ()
+    if len(t_shape) < nb or t_shape[:nb] != expected[:nb]:
+        return expand(t, expected)  # an unbatched tangent: same for every batch entry
+    pad = len(expected) - nb - len(own)
+    return expand(reshape(t, batch + (1,) * pad + own), expected)
 
 
 def _asarray(out):

@@ -1,5 +1,12 @@
-"""JAX-style function transforms (grad, vjp, jvp, jacrev, jacfwd, hessian, ...).
+"""JAX-style function transforms over funcgrad's tape.
 
-They arrive with the transforms issue; they will drive the same engine that
-``Tensor.backward`` uses (``funcgrad.autograd.engine``).
+``grad``, ``value_and_grad``, ``vjp`` and ``jacrev`` run the tape backward; ``jvp`` and
+``jacfwd`` push tangents forward through the primitives' JVP rules; ``hessian`` is forward
+over reverse. They nest to any order and compose with ``Tensor.backward``.
 """
+
+from .forward import hessian, hvp, jacfwd, jvp, linearize
+from .reverse import grad, jacobian, jacrev, value_and_grad, vjp
+
+__all__ = ["grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
+           "value_and_grad", "vjp"]

@@ -1,0 +1,176 @@
+"""What the transforms share: arguments, fresh traced inputs, and results that mirror inputs.
+
+Reverse mode differentiates with respect to *these inputs*: each transform makes its own
+fresh input Tensors (an ``alias`` node when the value is already traced by an enclosing
+transform, so the enclosing one still sees through it) and asks the engine for the
+cotangents arriving there. Forward mode opens a level (``autograd/forward_ad.py``). Either
+way nested transforms cannot confuse their perturbations.
+"""
+
+from __future__ import annotations
+
+import numbers
+import threading
+
+import numpy as np
+
+from .. import ops
+from .. import tree as _tree
+from ..autograd import forward_ad
+from ..backend import namespace
+from ..tensor import Tensor, _from_array
+
+__all__ = []
+
+
+class _Nesting(threading.local):
+    depth = 0  # how many transforms are running in this thread
+
+
+_nesting = _Nesting()
+
+
+class nested:
+    """Context manager: a transform is running (results may be differentiated again)."""
+
+    __slots__ = ()
+
+    def __enter__(self):
+        _nesting.depth += 1
+
+    def __exit__(self, *exc):
+        _nesting.depth -= 1
+
+
+def depth() -> int:
+    return _nesting.depth
+
+
+def argnums_tuple(argnums, nargs, name):
+    """``argnums`` as a tuple of valid indices; whether a single int was given."""
+    single = isinstance(argnums, numbers.Integral)
+    nums = (argnums,) if single else tuple(argnums)
+    if not nums:
+        raise ValueError(f"{name}: argnums must name at least one argument")
+    for n in nums:
+        if not isinstance(n, numbers.Integral) or not -nargs <= n < nargs:
+            raise ValueError(
+                f"{name}: argnums {argnums!r} is out of range for a function called with "
+                f"{nargs} positional argument{'s' if nargs != 1 else ''}"
+            )
+    return tuple(n % nargs for n in nums), single
+
+
+def as_array(x, name, what="inputs"):
+    """A leaf value as an array (Python numbers as NumPy, float64 for floats)."""
+    if isinstance(x, Tensor):
+        return x._data
+    if isinstance(x, (bool, np.bool_)) or isinstance(x, str) or x is None:
+        raise TypeError(f"{name}: {what} must be arrays or numbers, got {type(x).__name__} {x!r}")
+    if hasattr(x, "__cuda_array_interface__") or isinstance(x, np.ndarray):
+        return x
+    try:
+        arr = np.asarray(x)
+    except Exception:  # noqa: BLE001 - any conversion failure is the user's input
+        raise TypeError(f"{name}: cannot differentiate with respect to a {type(x).__name__}") from None
+    if arr.dtype == object:
+        raise TypeError(f"{name}: cannot differentiate with respect to a {type(x).__name__}")
+    return arr
+
+
+def check_inexact(arr, name):
+    if arr.dtype.kind not in "fc":
+        raise TypeError(
+            f"{name} requires real- or complex-valued (floating-point) inputs, but got "
+            f"{arr.dtype}; convert the input to a float dtype (e.g. x.astype(float))"
+        )
+
+
+def is_traced(x) -> bool:
+    """Whether ``x`` is a Tensor an enclosing transform (or the tape) is differentiating."""
+    return isinstance(x, Tensor) and (x._requires_grad or bool(x._fw and _open_levels(x._fw)))
+
+
+def _open_levels(fw):
+    active = forward_ad.active_levels()
+    return [lv for lv in fw if lv in active]
+
+
+def reverse_input(x, name):
+    """A fresh Tensor requiring grad, with the value of ``x`` (still connected to the
+    enclosing transforms when ``x`` is traced by them)."""
+    arr = as_array(x, name)
+    check_inexact(arr, name)
+    if isinstance(x, Tensor) and is_traced(x):
+        t = ops.alias(x)  # a new node: this transform's own input
+        if not t._requires_grad:  # only forward-traced: start the tape here
+            t._requires_grad = True
+        return t
+    t = _from_array(arr)
+    t._requires_grad = True
+    return t
+
+
+def target_node(t: Tensor):
+    return t._grad_fn or t._get_accumulator()
+
+
+def like_of(x):
+    """What kind of value ``x`` is, for results that mirror it."""
+    if isinstance(x, Tensor):
+        return "tensor"
+    if isinstance(x, (numbers.Number, np.generic)) and not isinstance(x, np.ndarray):
+        return "scalar"
+    return "array"
+
+
+def mirror(value, like):
+    """``value`` (a Tensor, an array or None) as the kind of value the input was.
+
+    Inside an enclosing transform results stay Tensors, so it can differentiate them.
+    """
+    if value is None:
+        return None
+    if like == "tensor" or depth() > 0:
+        return value if isinstance(value, Tensor) else _from_array(value)
+    data = value._data if isinstance(value, Tensor) else value
+    if like == "scalar" and np.ndim(data) == 0:
+        return data.item() if hasattr(data, "item") else data
+    return data
+
+
+def mirror_tree(tree, like):
+    """Mirror every Tensor leaf of ``tree``; other leaves pass through."""
+    return _tree.map(lambda v: mirror(v, like) if isinstance(v, Tensor) else v, tree)
+
+
+def zeros_for(value, batch=()):
+    data = value._data if isinstance(value, Tensor) else np.asarray(value)
+    return namespace(data).zeros(tuple(batch) + data.shape, dtype=data.dtype)
+
+
+def output_leaves(out, name):
+    """The leaves of a function's output pytree, each a Tensor, and its structure."""
+    leaves, treedef = _tree.flatten(out)
+    result = []
+    for leaf in leaves:
+        if isinstance(leaf, Tensor):
+            result.append(leaf)
+            continue
+        try:
+            arr = as_array(leaf, name, "outputs")
+        except TypeError:
+            raise TypeError(
+                f"{name}: the function must return arrays, Tensors or numbers (or pytrees of "
+                f"them), but it returned a {type(leaf).__name__}"
+            ) from None
+        result.append(_from_array(arr))
+    return result, treedef
+
+
+def split_aux(out, has_aux, name):
+    if not has_aux:
+        return out, None
+    if not (isinstance(out, (tuple, list)) and len(out) == 2):
+        raise TypeError(f"{name} with has_aux=True requires the function to return a pair (output, aux)")
+    return out[0], out[1]

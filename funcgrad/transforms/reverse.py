@@ -1,0 +1,325 @@
+"""Reverse mode: vjp, grad, value_and_grad, jacrev."""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import ops
+from .. import tree as _tree
+from ..autograd.engine import run_backward
+from ..backend import namespace
+from ..tensor import Tensor, _from_array
+from ._core import (
+    argnums_tuple, depth, is_traced, like_of, mirror, mirror_tree, nested, output_leaves,
+    reverse_input, split_aux, target_node, zeros_for,
+)
+
+__all__ = ["vjp", "grad", "value_and_grad", "jacrev", "jacobian"]
+
+
+class _Traced:
+    """One call of ``f`` on fresh traced inputs: what a reverse-mode transform pulls back."""
+
+    __slots__ = ("out", "aux", "leaves", "structure", "nums", "single", "likes", "traced_inputs")
+
+    def __init__(self, f, args, argnums, has_aux, name):
+        self.nums, self.single = argnums_tuple(argnums, len(args), name)
+        new_args = list(args)
+        self.leaves, self.structure, self.likes = [], [], []
+        self.traced_inputs = False
+        for n in self.nums:
+            leaves, treedef = _tree.flatten(args[n])
+            fresh = [reverse_input(x, name) for x in leaves]
+            self.traced_inputs |= any(is_traced(x) for x in leaves)
+            self.structure.append((treedef, len(self.leaves), len(fresh)))
+            self.leaves.extend(fresh)
+            self.likes.extend(like_of(x) for x in leaves)
+            new_args[n] = _tree.unflatten(treedef, fresh)
+        with nested():
+            out = f(*new_args)
+        self.out, self.aux = split_aux(out, has_aux, name)
+
+    @property
+    def like(self):
+        return self.likes[0] if self.likes else "array"
+
+    def pull_back(self, out_leaves, cotangents, retain_graph, batched=False):
+        """The cotangent (or batch of them) at each input leaf; None where it is zero."""
+        pairs = [(o, c) for o, c in zip(out_leaves, cotangents) if o._requires_grad]
+        if not pairs:
+            return [None] * len(self.leaves)
+        targets = [target_node(t) for t in self.leaves]
+        # Record the backward pass when someone may differentiate its result: an enclosing
+        # transform, traced inputs, or (decided by the engine) leaves outside this transform.
+        create = True if (depth() > 0 or self.traced_inputs) else None
+        outs, cts = zip(*pairs)
+        # A recorded backward pass is differentiated through the forward graph too, so it
+        # must keep the forward's saved values (retain_graph defaults to create_graph).
+        retain = True if retain_graph else None
+        return run_backward(outs, cts, retain, create, targets, accumulate=False, batched=batched)
+
+    def per_argument(self, values, wrap=lambda v, like: mirror(v, like)):
+        """Group per-leaf values back into the differentiated arguments' structures."""
+        grouped = []
+        for treedef, start, count in self.structure:
+            grouped.append(_tree.unflatten(treedef, [wrap(v, self.likes[start + k]) for k, v in enumerate(values[start:start + count])]))
+        return grouped[0] if self.single else tuple(grouped)
+
+
+def _owned(values):
+    """Arrays the caller may keep and write: no aliases of each other or read-only views."""
+    seen = set()
+    result = []
+    for v in values:
+        if v is not None and not isinstance(v, Tensor):
+            if id(v) in seen or v.base is not None or not v.flags.writeable:
+                v = v.copy()
+            seen.add(id(v))
+        result.append(v)
+    return result
+
+
+def _filled(values, leaves, batch=()):
+    return [zeros_for(t, batch) if v is None else v for v, t in zip(values, leaves)]
+
+
+def vjp(f, *primals, has_aux=False):
+    """The output of ``f(*primals)`` and a function pulling cotangents back to the inputs.
+
+    Parameters
+    ----------
+    f : callable
+        A function of arrays (or pytrees of them) returning an array or pytree.
+    *primals
+        The point at which to differentiate.
+    has_aux : bool
+        ``f`` returns ``(output, aux)``; aux is returned too, not differentiated.
+
+    Returns
+    -------
+    out, vjp_fn[, aux]
+        ``vjp_fn(cotangent)`` takes a cotangent with the structure and shapes of ``out``
+        and returns a tuple with one cotangent per primal. It may be called many times.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> out, f_vjp = fg.vjp(np.sin, np.array([0.0, np.pi]))
+    >>> f_vjp(np.array([1.0, 2.0]))
+    (array([ 1., -2.]),)
+    """
+    import funcgrad.numpy as fnp  # noqa: F401  (np.sin on a Tensor records through it)
+
+    if not primals:
+        raise TypeError("vjp requires at least one primal argument")
+    traced = _Traced(f, primals, tuple(range(len(primals))), has_aux, "vjp")
+    out_leaves, out_treedef = output_leaves(traced.out, "vjp")
+
+    def vjp_fn(cotangent):
+        ct_leaves, ct_treedef = _tree.flatten(cotangent)
+        if ct_treedef != out_treedef:
+            raise ValueError(
+                f"vjp: the cotangent has structure {ct_treedef} but the output has {out_treedef}"
+            )
+        cts = []
+        for i, (o, c) in enumerate(zip(out_leaves, ct_leaves)):
+            c_data = c._data if isinstance(c, Tensor) else np.asarray(c) if not hasattr(c, "shape") else c
+            if tuple(c_data.shape) != o._data.shape:
+                raise ValueError(
+                    f"vjp: cotangent {i} has shape {tuple(c_data.shape)} but the output has shape "
+                    f"{o._data.shape}; they must match"
+                )
+            if c_data.dtype != o._data.dtype and not (c_data.dtype.kind in "fc" and o._data.dtype.kind in "fc"):
+                raise ValueError(
+                    f"vjp: cotangent {i} has dtype {c_data.dtype} but the output has dtype "
+                    f"{o._data.dtype}"
+                )
+            if c_data.dtype != o._data.dtype:
+                c = ops.astype(c, o._data.dtype) if isinstance(c, Tensor) else c_data.astype(o._data.dtype)
+            cts.append(c)
+        grads = traced.pull_back(out_leaves, cts, retain_graph=True)
+        grads = _owned(_filled(grads, traced.leaves))
+        result = traced.per_argument(grads)
+        return result if len(primals) > 1 else (result[0],) if isinstance(result, tuple) else (result,)
+
+    traced.single = len(primals) == 1
+    out = mirror_tree(traced.out, traced.like)
+    if has_aux:
+        return out, vjp_fn, mirror_tree(traced.aux, traced.like)
+    return out, vjp_fn
+
+
+def _scalar_output(out_leaves, name):
+    if len(out_leaves) != 1 or out_leaves[0]._data.size != 1:
+        shapes = [o._data.shape for o in out_leaves]
+        shape = shapes[0] if len(shapes) == 1 else shapes
+        raise TypeError(
+            f"{name} requires a scalar (one-element) output, but the function returned shape "
+            f"{shape}; for non-scalar outputs use jacrev (the whole Jacobian) or vjp"
+        )
+    o = out_leaves[0]
+    if o._data.dtype.kind not in "fc":
+        raise TypeError(f"{name} requires a floating-point output, but the function returned {o._data.dtype}")
+    return o
+
+
+def value_and_grad(f, argnums=0, has_aux=False):
+    """A function returning ``(f(*args), gradient)``; see :func:`grad`.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.value_and_grad(lambda x: x ** 3)(2.0)
+    (8.0, 12.0)
+    """
+
+    @functools.wraps(f)
+    def value_and_grad_f(*args, **kwargs):
+        if kwargs:
+            f_ = functools.partial(f, **kwargs)
+        else:
+            f_ = f
+        traced = _Traced(f_, args, argnums, has_aux, "grad")
+        (out_leaves, _) = output_leaves(traced.out, "grad")
+        o = _scalar_output(out_leaves, "grad")
+        xp = namespace(o._data)
+        seed = xp.ones(o._data.shape, dtype=o._data.dtype)
+        grads = traced.pull_back([o], [seed], retain_graph=False)
+        grads = _owned(_filled(grads, traced.leaves))
+        value = mirror_tree(traced.out, traced.like)
+        g = traced.per_argument(grads)
+        if has_aux:
+            return (value, mirror_tree(traced.aux, traced.like)), g
+        return value, g
+
+    return value_and_grad_f
+
+
+def grad(f, argnums=0, has_aux=False):
+    """The gradient of a scalar-valued ``f`` with respect to argument(s) ``argnums``.
+
+    Parameters
+    ----------
+    f : callable
+        Returns a one-element array (or ``(output, aux)`` with ``has_aux``).
+    argnums : int or tuple of int
+        Which positional arguments to differentiate; a tuple gives a tuple of gradients.
+    has_aux : bool
+        ``f`` returns ``(output, aux)``; the result is then ``(gradient, aux)``.
+
+    Returns
+    -------
+    callable
+        Taking ``f``'s arguments, returning the gradient with each argument's structure,
+        type and dtype (NumPy in, NumPy out; Tensor in, Tensor out; float in, float out).
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> import funcgrad.numpy as fnp
+    >>> fg.grad(lambda x: fnp.sum(fnp.tanh(x)))(np.array([0.0, 1.0]))
+    array([1.        , 0.41997434])
+    >>> fg.grad(fg.grad(lambda x: x ** 3))(2.0)
+    12.0
+    """
+    vg = value_and_grad(f, argnums, has_aux)
+
+    @functools.wraps(f)
+    def grad_f(*args, **kwargs):
+        value, g = vg(*args, **kwargs)
+        if has_aux:
+            return g, value[1]
+        return g
+
+    return grad_f
+
+
+def _identity_blocks(out_leaves, rows, xp_like):
+    """One-hot cotangents: rows ``rows`` of the identity over all output elements, split
+    into one batch per output leaf (shape ``(len(rows),) + leaf.shape``)."""
+    sizes = [o._data.size for o in out_leaves]
+    total = sum(sizes)
+    xp = namespace(xp_like)
+    start, stop = rows
+    blocks, offset = [], 0
+    for o, size in zip(out_leaves, sizes):
+        block = xp.zeros((stop - start, size), dtype=o._data.dtype)
+        lo, hi = max(start, offset), min(stop, offset + size)
+        if lo < hi:
+            block[xp.arange(lo - start, hi - start), xp.arange(lo - offset, hi - offset)] = 1
+        blocks.append(block.reshape((stop - start,) + o._data.shape))
+        offset += size
+    return blocks, total
+
+
+def _check_inexact_outputs(out_leaves, name):
+    for o in out_leaves:
+        if o._data.dtype.kind not in "fc":
+            raise TypeError(f"{name} requires floating-point outputs, but the function returned {o._data.dtype}")
+
+
+def _jacobian_tree(out_treedef, out_leaves, per_out_in, traced):
+    """Nest Jacobian blocks as JAX does: the output's structure, each leaf the inputs'."""
+    return _tree.unflatten(out_treedef, [traced.per_argument(row) for row in per_out_in])
+
+
+def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
+    """The Jacobian of ``f`` by reverse mode: all rows in one backward pass.
+
+    A batch of one-hot cotangents (one per output element) goes through the tape at once;
+    ``chunk_size`` splits it into passes of at most that many rows, to bound memory.
+    The Jacobian of an output of shape ``out`` with respect to an input of shape ``in``
+    has shape ``out + in``; pytrees nest as in JAX (output structure outside).
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> W = np.array([[1.0, 2.0], [3.0, 4.0]])
+    >>> fg.jacrev(lambda x: W @ x)(np.array([1.0, 1.0]))
+    array([[1., 2.],
+           [3., 4.]])
+    """
+
+    @functools.wraps(f)
+    def jacrev_f(*args):
+        traced = _Traced(f, args, argnums, has_aux, "jacrev")
+        out_leaves, out_treedef = output_leaves(traced.out, "jacrev")
+        _check_inexact_outputs(out_leaves, "jacrev")
+        total = sum(o._data.size for o in out_leaves)
+        step = total if not chunk_size else int(chunk_size)
+        if step <= 0 and total:
+            raise ValueError(f"jacrev: chunk_size must be positive, got {chunk_size}")
+        chunks = []
+        for start in range(0, total, step or 1):
+            stop = min(total, start + step)
+            cts, _ = _identity_blocks(out_leaves, (start, stop), out_leaves[0]._data)
+            grads = traced.pull_back(out_leaves, cts, retain_graph=stop < total, batched=True)
+            chunks.append(_filled(grads, traced.leaves, (stop - start,)))
+        per_in = [
+            (_concat([c[i] for c in chunks]) if chunks else zeros_for(t, (0,)))
+            for i, t in enumerate(traced.leaves)
+        ]
+        per_out_in, offset = [], 0
+        for o in out_leaves:
+            size = o._data.size
+            row = []
+            for t, g in zip(traced.leaves, per_in):
+                block = ops.getitem(g, (slice(offset, offset + size),)) if len(out_leaves) > 1 else g
+                row.append(ops.reshape(block, o._data.shape + t._data.shape))
+            per_out_in.append(_owned(row))
+            offset += size
+        jac = _jacobian_tree(out_treedef, out_leaves, per_out_in, traced)
+        if has_aux:
+            return jac, mirror_tree(traced.aux, traced.like)
+        return jac
+
+    return jacrev_f
+
+
+def _concat(parts):
+    return parts[0] if len(parts) == 1 else ops.cat(tuple(parts), 0)
+
+
+jacobian = jacrev
