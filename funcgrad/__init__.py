@@ -14,7 +14,7 @@ tensor([[4.5000, 4.5000],
         [4.5000, 4.5000]])
 """
 
-from . import autograd, backend, ops, testing
+from . import autograd, backend, ops, testing, transforms, tree
 from ._functional import (
     abs, add, all, amax, amin, any, argmax, argmin, cat, ceil, clamp, clip, clone, concat,
     concatenate, cos, detach, div, divide, dot, eq, exp, flatten, floor, ge, gt, isfinite, isnan,
@@ -36,6 +36,9 @@ from .creation import (
     tensor, zeros, zeros_like,
 )
 from .tensor import Size, Tensor, device
+from .transforms import (
+    grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, value_and_grad, vjp,
+)
 
 # torch's aliases for the dtypes
 float = float32
