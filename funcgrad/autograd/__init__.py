@@ -21,6 +21,10 @@ def __getattr__(name):
         from ..creation import Variable
 
         return Variable
+    if name in ("Function", "FunctionCtx"):
+        from . import function
+
+        return getattr(function, name)
     raise AttributeError(f"module 'funcgrad.autograd' has no attribute {name!r}")
 
 

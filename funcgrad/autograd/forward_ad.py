@@ -21,6 +21,7 @@ _next_level = itertools.count(1).__next__
 
 class _ForwardState(threading.local):
     levels = None  # dict: level -> batch shape, per thread; None when no level is open
+    current = None  # the level whose JVP rule is running, if any
 
 
 _state = _ForwardState()
@@ -38,6 +39,18 @@ def enter_level(batch_shape: tuple = ()) -> int:
         _state.levels = {}
     _state.levels[level] = tuple(batch_shape)
     return level
+
+
+def current_level():
+    """The level whose tangents a JVP rule is computing now (None outside JVP rules)."""
+    return _state.current
+
+
+def set_current(level):
+    """Set the level a JVP rule is computing; returns the previous one."""
+    previous = _state.current
+    _state.current = level
+    return previous
 
 
 def exit_level(level: int) -> None:

@@ -107,6 +107,7 @@ class Primitive:
         node_names=None,
         pick_node=None,
         register=True,
+        saves_params=False,
     ):
         if differentiable and (vjp is None or jvp is None):
             raise TypeError(f"primitive {name!r} needs both a vjp and a jvp rule")
@@ -123,7 +124,9 @@ class Primitive:
         self.differentiable = differentiable
         self.samples = tuple(samples)
         names = node_names or (_camel(name) + "Backward0",)
-        saves = save_output or any(c == "v" for c in save)
+        # Freeing a node after backward drops what its rule needs: saved inputs, the output,
+        # or (custom rules) the parameters holding residuals.
+        saves = save_output or saves_params or any(c == "v" for c in save)
         self.node_types = tuple(
             type(n, (Node,), {"__slots__": (), "primitive": self, "_saves_values": saves})
             for n in names
@@ -287,7 +290,11 @@ def _push_tangents(prim, inputs, args, result):
         else:
             stripped_args = tuple(stripped_inputs) + args[prim.nin:]
         result._fw = fw or None  # the rule sees the output's tangents at enclosing levels
-        t = apply_jvp(prim, tangents, result, stripped_args)
+        previous = _forward_ad.set_current(level)  # custom rules strip their residuals
+        try:
+            t = apply_jvp(prim, tangents, result, stripped_args)
+        finally:
+            _forward_ad.set_current(previous)
         if t is None:
             continue
         expected = active[level] + out_shape

@@ -1,0 +1,254 @@
+"""User-defined derivative rules: custom_vjp, custom_jvp (JAX's) and stop_gradient.
+
+A custom rule becomes a primitive of its own, made per decorated function (not
+registered): the tape records it like any other, so it composes with every transform.
+The rule the user did not give is obtained by transposing the one they did, with reverse
+mode: a VJP rule is linear in its cotangent, so its transpose (the JVP) is one backward
+pass through it, and vice versa. That is how ``jvp``/``jacfwd`` work through a
+``custom_vjp`` and ``grad`` through a ``custom_jvp``. Rules written with funcgrad's
+functions are themselves recorded, so second order works too.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .. import ops
+from .. import tree as _tree
+from ..autograd import grad_mode
+from ..autograd._custom import (
+    Packing, _CustomRule, _camel, _data, per_batch_row, strip_current, transpose_linear,
+)
+from ..backend import namespace
+from ..tensor import Tensor, _from_array
+from ._core import is_traced, output_leaves
+
+__all__ = ["custom_vjp", "custom_jvp", "stop_gradient"]
+
+
+def stop_gradient(x):
+    """``x`` with a derivative of zero: cut from the tape and from every transform.
+
+    Examples
+    --------
+    >>> import funcgrad as fg
+    >>> fg.grad(lambda x: x * fg.stop_gradient(x))(3.0)
+    3.0
+    """
+    return _tree.map(lambda v: _from_array(v._data) if isinstance(v, Tensor) else v, x)
+
+
+class _VJPState:
+    __slots__ = ("residuals", "packing", "structure", "nondiff")
+
+    def __init__(self, residuals, packing, structure, nondiff):
+        self.residuals = residuals
+        self.packing = packing
+        self.structure = structure  # per differentiated argument: (position, treedef, count)
+        self.nondiff = nondiff
+
+
+class custom_vjp(_CustomRule):
+    """A function with a user-defined VJP (JAX's ``jax.custom_vjp``).
+
+    Decorate ``f``, then give its rules with ``f.defvjp(fwd, bwd)``: ``fwd(*args)`` returns
+    ``(output, residuals)`` and ``bwd(residuals, cotangent)`` a tuple with one cotangent per
+    argument (None for zero). Written with funcgrad's functions, ``bwd`` can be
+    differentiated again; ``jvp`` and ``jacfwd`` work through it by transposing ``bwd``.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> import funcgrad.numpy as fnp
+    >>> @fg.custom_vjp
+    ... def clip_gradient(x):
+    ...     return x
+    >>> clip_gradient.defvjp(lambda x: (x, None), lambda res, g: (fnp.clip(g, -1.0, 1.0),))
+    >>> fg.grad(lambda x: fnp.sum(clip_gradient(x) * 5.0))(np.array([1.0, 2.0]))
+    array([1., 1.])
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.fwd = self.bwd = None
+        name = _camel(getattr(fun, "__name__", "custom")) + "Backward"
+        self._prim = self._make_primitive(name, self._vjp_rule, self._jvp_rule)
+
+    def defvjp(self, fwd, bwd):
+        """Set the forward (``fwd(*args) -> (out, residuals)``) and backward rules."""
+        self.fwd, self.bwd = fwd, bwd
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args):
+        if self.fwd is None:
+            raise TypeError(f"custom_vjp {self.fun.__name__!r}: call defvjp(fwd, bwd) before using it")
+        structure, leaves = [], []
+        for i, a in enumerate(args):
+            if i in self.nondiff_argnums:
+                continue
+            arg_leaves, treedef = _tree.flatten(a)
+            structure.append((i, treedef, len(arg_leaves)))
+            leaves.extend(arg_leaves)
+        traced = any(is_traced(v) for v in leaves)
+        if not traced:
+            return self.fun(*args)
+        # fwd runs recorded, so residuals stay connected to the inputs (higher orders).
+        out, residuals = self.fwd(*args)
+        out_leaves, out_treedef = output_leaves(out, self.fun.__name__)
+        state = _VJPState(residuals, Packing(out_leaves, out_treedef), structure,
+                          [args[i] for i in self.nondiff_argnums])
+        return self._record(self._prim, leaves, out_leaves, state.packing, state)
+
+    def _cotangents(self, state, g_tree):
+        cts = self.bwd(*state.nondiff, state.residuals, g_tree)
+        if not isinstance(cts, (tuple, list)) or len(cts) != len(state.structure):
+            raise TypeError(
+                f"custom_vjp {self.fun.__name__!r}: bwd must return a tuple with one cotangent "
+                f"per differentiated argument ({len(state.structure)}), got {cts!r:.80}"
+            )
+        flat = []
+        for ct, (position, treedef, count) in zip(cts, state.structure):
+            if ct is None:
+                flat.extend([None] * count)
+                continue
+            ct_leaves, ct_treedef = _tree.flatten(ct)
+            if ct_treedef != treedef:
+                raise TypeError(
+                    f"custom_vjp {self.fun.__name__!r}: bwd's cotangent for argument {position} has "
+                    f"structure {ct_treedef}, but the argument has {treedef}"
+                )
+            flat.extend(ct_leaves)
+        return flat
+
+    def _vjp_rule(self, g, needs, ans, inputs, packed, state):
+        nb = np.ndim(_data(g)) - np.ndim(_data(packed))
+
+        def one(g_row):
+            return self._cotangents(state, state.packing.unflatten(g_row))
+
+        cts = per_batch_row(one, g, nb)
+        for ct, x in zip(cts, inputs):
+            if ct is not None and np.shape(_data(ct))[nb:] != np.shape(_data(x)):
+                raise ValueError(
+                    f"custom_vjp {self.fun.__name__!r}: bwd returned a cotangent of shape "
+                    f"{np.shape(_data(ct))[nb:]} for an input of shape {np.shape(_data(x))}"
+                )
+        return tuple(cts)
+
+    def _jvp_rule(self, tangents, ans, inputs, packed, state):
+        # J t is the transpose of the (linear) VJP rule, applied to t.
+        stripped = _VJPState(strip_current(state.residuals), state.packing, state.structure, state.nondiff)
+        batch_ndim = next(np.ndim(_data(t)) - np.ndim(_data(x)) for t, x in zip(tangents, inputs) if t is not None)
+
+        def vjp_of(us):
+            return list(self._vjp_rule(us[0], (True,) * len(inputs), None, inputs, packed, stripped))
+
+        (jt,) = transpose_linear(vjp_of, [packed], list(tangents), batch_ndim)
+        return jt
+
+
+class custom_jvp(_CustomRule):
+    """A function with a user-defined JVP (JAX's ``jax.custom_jvp``).
+
+    Give the rule with ``f.defjvp(rule)``: ``rule(primals, tangents)`` returns
+    ``(output, tangent_out)``, linear in ``tangents`` and written with funcgrad's functions;
+    reverse mode (``grad``, ``jacrev``) transposes it.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> import funcgrad.numpy as fnp
+    >>> @fg.custom_jvp
+    ... def safe_log1pexp(x):
+    ...     return fnp.log(1 + fnp.exp(x))
+    >>> @safe_log1pexp.defjvp
+    ... def _(primals, tangents):
+    ...     (x,), (t,) = primals, tangents
+    ...     return safe_log1pexp(x), t * (1 - 1 / (1 + fnp.exp(x)))
+    >>> fg.grad(lambda x: safe_log1pexp(x))(0.0)
+    0.5
+    """
+
+    def __init__(self, fun, nondiff_argnums=()):
+        functools.update_wrapper(self, fun)
+        self.fun = fun
+        self.nondiff_argnums = tuple(nondiff_argnums)
+        self.jvp = None
+        name = _camel(getattr(fun, "__name__", "custom")) + "Backward"
+        self._prim = self._make_primitive(name, self._vjp_rule, self._jvp_rule)
+
+    def defjvp(self, jvp):
+        """Set the rule ``jvp(primals, tangents) -> (output, tangent_out)``."""
+        self.jvp = jvp
+        return jvp
+
+    def __get__(self, obj, objtype=None):
+        return self if obj is None else functools.partial(self, obj)
+
+    def __call__(self, *args):
+        if self.jvp is None:
+            raise TypeError(f"custom_jvp {self.fun.__name__!r}: call defjvp(rule) before using it")
+        diff = [i for i in range(len(args)) if i not in self.nondiff_argnums]
+        if not any(is_traced(v) for i in diff for v in _tree.leaves(args[i])):
+            return self.fun(*args)
+        structure, leaves = [], []
+        for i in diff:
+            arg_leaves, treedef = _tree.flatten(args[i])
+            structure.append((i, treedef, len(arg_leaves)))
+            leaves.extend(arg_leaves)
+        with grad_mode.no_grad():
+            out = self.fun(*[stop_gradient(a) for a in args])
+        out_leaves, out_treedef = output_leaves(out, self.fun.__name__)
+        state = (args, structure, Packing(out_leaves, out_treedef))
+        return self._record(self._prim, leaves, out_leaves, state[2], state)
+
+    def _tangent_out(self, state, inputs, tangents):
+        args, structure, packing = state
+        args = list(args)
+        tangent_args = [None] * len(args)
+        k = 0
+        for position, treedef, count in structure:
+            args[position] = _tree.unflatten(treedef, list(inputs[k:k + count]))
+            tangent_args[position] = _tree.unflatten(treedef, list(tangents[k:k + count]))
+            k += count
+        primals = tuple(args[i] for i in range(len(args)) if i not in self.nondiff_argnums)
+        tans = tuple(tangent_args[i] for i in range(len(args)) if i not in self.nondiff_argnums)
+        _, t_out = self.jvp(primals, tans)
+        t_leaves, _ = _tree.flatten(t_out)
+        if packing.single:
+            return t_leaves[0]
+        return ops.cat(tuple(ops.reshape(t, (-1,)) for t in t_leaves), 0)
+
+    def _jvp_rule(self, tangents, ans, inputs, packed, state):
+        nb = next(np.ndim(_data(t)) - np.ndim(_data(x)) for t, x in zip(tangents, inputs) if t is not None)
+        filled = list(tangents)
+
+        def one(row):
+            ts = [t if t is not None else namespace(_data(x)).zeros_like(_data(x)) for t, x in zip(row, inputs)]
+            return [self._tangent_out(state, inputs, ts)]
+
+        if nb == 0:
+            return one(filled)[0]
+        # The user's rule is written for one tangent: apply it to each row of the batch.
+        flat = [None if t is None else ops.reshape(t, (-1,) + np.shape(_data(x))) for t, x in zip(filled, inputs)]
+        n = int(np.prod(np.shape(_data(next(t for t in filled if t is not None)))[:nb]))
+        rows = [one([None if t is None else ops.getitem(t, (i,)) for t in flat])[0] for i in range(n)]
+        batch = np.shape(_data(next(t for t in filled if t is not None)))[:nb]
+        stacked = ops.stack(tuple(rows), 0)
+        return ops.reshape(stacked, batch + np.shape(_data(packed)))
+
+    def _vjp_rule(self, g, needs, ans, inputs, packed, state):
+        # The VJP is the transpose of the (linear) tangent map of the rule.
+        nb = np.ndim(_data(g)) - np.ndim(_data(packed))
+
+        def tangent_map(ts):
+            return [self._tangent_out(state, inputs, ts)]
+
+        return tuple(transpose_linear(tangent_map, list(inputs), [g], nb))
+
