@@ -8,27 +8,24 @@ Examples
 (tensor([2., 4.]),)
 """
 
+from ..creation import Variable
+from ._gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .engine import backward, grad
+from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node import AccumulateGrad, Node
 
-# Variable is defined with the creation functions (it builds a Tensor); imported lazily to
-# keep this package importable before funcgrad.tensor.
+__all__ = [
+    "AccumulateGrad", "Function", "FunctionCtx", "GradcheckError", "Node", "Variable",
+    "backward", "enable_grad", "functional", "grad", "gradcheck", "gradgradcheck",
+    "is_grad_enabled", "no_grad", "set_grad_enabled",
+]
 
 
 def __getattr__(name):
-    if name == "Variable":
-        from ..creation import Variable
+    # functional builds on the transforms, which import this package: load it on first use.
+    if name == "functional":
+        import importlib
 
-        return Variable
-    if name in ("Function", "FunctionCtx"):
-        from . import function
-
-        return getattr(function, name)
+        return importlib.import_module(".functional", __name__)
     raise AttributeError(f"module 'funcgrad.autograd' has no attribute {name!r}")
-
-
-__all__ = [
-    "AccumulateGrad", "Node", "Variable", "backward", "enable_grad", "grad", "is_grad_enabled",
-    "no_grad", "set_grad_enabled",
-]
