@@ -271,6 +271,7 @@ def _apply_node(node, g, needed, create_graph, retain_graph):
             ans = _from_array(ans)
             ans._grad_fn = node
             ans._requires_grad = True
+            ans._fw = node._ans_fw
         args = saved
     else:
         if isinstance(g, Tensor):
@@ -282,6 +283,7 @@ def _apply_node(node, g, needed, create_graph, retain_graph):
     if not retain_graph and node._saves_values:
         node._saved = None
         node._ans = None
+        node._ans_fw = None
     shapes = node._shapes
     if shapes is not None:
         # The output has the broadcast shape of the inputs: its ndim is the largest.

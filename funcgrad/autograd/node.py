@@ -72,6 +72,7 @@ class Node:
         "_next",  # tuple: Node (or None) per input
         "_saved",  # tuple: what the rule needs of the inputs, then the params; None once freed
         "_ans",  # the output array, when the rule needs it
+        "_ans_fw",  # the output's forward-mode tangents, when it has some (transforms)
         "_shapes",  # input shapes, for primitives that broadcast (the engine sums down)
         "_versions",  # ((version counter, version at save), ...) of saved tensors
         "_seq",
@@ -166,6 +167,7 @@ class AccumulateGrad(Node):
         self._next = ()
         self._saved = ()
         self._ans = None
+        self._ans_fw = None
         self._shapes = None
         self._versions = None
         self._seq = next_sequence_number()

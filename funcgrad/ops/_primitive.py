@@ -205,6 +205,7 @@ def _apply(prim: Primitive, args: tuple):
     node._pre_hooks = None
     node._post_hooks = None
     node._versions = None
+    node._ans_fw = None
     node._shapes = tuple([getattr(r, "shape", ()) for r in raw]) if prim.broadcasts else None
 
     result = _from_array(out)
@@ -251,6 +252,10 @@ def _apply(prim: Primitive, args: tuple):
         node._versions = tuple(versions)
     if dual:
         _push_tangents(prim, inputs, args, result)
+        if prim.save_output and result._fw:
+            # The rule's output must carry its tangents too (forward over reverse). This
+            # makes a cycle (the tangents' graph holds the output); gc collects it.
+            node._ans_fw = result._fw
     return result
 
 
