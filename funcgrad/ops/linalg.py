@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 
 from ..tensor import Tensor
 from ._primitive import Sample, defprimitive
 from .reduce import sum_to_shape
-from .shape import reshape, swapaxes
+from .shape import permute, reshape, swapaxes
 
 
 def _shape(x):
@@ -35,7 +37,32 @@ def _row(a):
     return reshape(a, s[:-1] + (1,) + s[-1:])
 
 
+# Identity matrices made as one-hot seeds by jacfwd/jacrev. Multiplying by one is a copy,
+# not a GEMM: this turns a Jacobian's first matrix product from O(n^3) into O(n^2).
+_IDENTITIES: dict = {}
+
+
+def mark_identity(array):
+    """Record that ``array`` (2-D, square, never written to) is the identity matrix."""
+    if array.ndim == 2 and array.shape[0] == array.shape[1]:
+        key = id(array)
+        _IDENTITIES[key] = weakref.ref(array, lambda _, key=key: _IDENTITIES.pop(key, None))
+    return array
+
+
+def _is_identity(a) -> bool:
+    ref = _IDENTITIES.get(id(a))
+    return ref is not None and ref() is a
+
+
 def _matmul_forward(x, y):
+    if _IDENTITIES:
+        # The other operand itself (rules never write into their values; transforms copy
+        # what they hand to the caller).
+        if _is_identity(x) and np.ndim(y) >= 2:
+            return y
+        if _is_identity(y) and np.ndim(x) >= 2:
+            return x
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {np.ndim(x)}D and "
@@ -55,6 +82,26 @@ def _matmul_forward(x, y):
         ) from None
 
 
+def _gemm(a, b):
+    """``matmul(a, b)`` as one matrix product when one side is a plain matrix.
+
+    NumPy multiplies a stack ``(B, n, k) @ (k, m)`` matrix by matrix; folding the stack
+    into the rows (or columns) makes it a single GEMM, which is what batched cotangents and
+    tangents need to reach BLAS speed.
+    """
+    a_shape, b_shape = _shape(a), _shape(b)
+    if len(b_shape) == 2 and len(a_shape) > 2:
+        out = matmul(reshape(a, (-1, a_shape[-1])), b)
+        return reshape(out, a_shape[:-1] + b_shape[-1:])
+    if len(a_shape) == 2 and len(b_shape) > 2:
+        # a @ b[i] for every i: fold the stack into columns, (n, k) @ (k, B*m).
+        nd = len(b_shape)
+        cols = reshape(permute(b, (nd - 2,) + tuple(range(nd - 2)) + (nd - 1,)), (b_shape[-2], -1))
+        out = reshape(matmul(a, cols), (a_shape[0],) + b_shape[:-2] + b_shape[-1:])
+        return permute(out, tuple(range(1, nd - 1)) + (0, nd - 1))
+    return matmul(a, b)
+
+
 def _matmul_vjp(g, needs, ans, x, y):
     xs, ys = _shape(x), _shape(y)
     nb = len(_shape(g)) - _out_ndim(xs, ys)
@@ -68,7 +115,7 @@ def _matmul_vjp(g, needs, ans, x, y):
         return (gx, gy)
     if len(xs) == 1:  # (k,) @ (..., k, m) -> (..., m)
         if needs[0] and len(ys) == 2:
-            gx = matmul(g, swapaxes(y, -1, -2))  # a batch of rows times one matrix: one GEMM
+            gx = _gemm(g, swapaxes(y, -1, -2))  # a batch of rows times one matrix: one GEMM
         elif needs[0]:
             gx = sum_to_shape(reshape(matmul(_row(g), swapaxes(y, -1, -2)), _shape(g)[:-1] + xs[-1:]), xs, nb)
         if needs[1]:
@@ -78,15 +125,15 @@ def _matmul_vjp(g, needs, ans, x, y):
         if needs[0]:
             gx = sum_to_shape(matmul(_col(g, None), _row(y)), xs, nb)
         if needs[1] and len(xs) == 2:
-            gy = matmul(g, x)  # (batch, n) @ (n, k): one GEMM, not a stack of mat-vecs
+            gy = _gemm(g, x)  # (batch, n) @ (n, k): one GEMM, not a stack of mat-vecs
         elif needs[1]:
             gy = matmul(swapaxes(x, -1, -2), _col(g, None))
             gy = sum_to_shape(reshape(gy, _shape(gy)[:-1]), ys, nb)
         return (gx, gy)
     if needs[0]:
-        gx = sum_to_shape(matmul(g, swapaxes(y, -1, -2)), xs, nb)
+        gx = sum_to_shape(_gemm(g, swapaxes(y, -1, -2)), xs, nb)
     if needs[1]:
-        gy = sum_to_shape(matmul(swapaxes(x, -1, -2), g), ys, nb)
+        gy = sum_to_shape(_gemm(swapaxes(x, -1, -2), g), ys, nb)
     return (gx, gy)
 
 
@@ -101,20 +148,20 @@ def _matmul_jvp(t, ans, x, y):
             term = matmul(reshape(tx, txs[:-1] + (1,) * (len(ys) - 2) + (1, txs[-1])), y)
             out = reshape(term, _shape(term)[:-2] + _shape(term)[-1:])
         elif len(xs) == 1:
-            out = matmul(tx, y)  # (batch, k) @ (k,) or (k, m)
+            out = _gemm(tx, y)  # (batch, k) @ (k,) or (k, m)
         else:
-            out = matmul(_align(tx, len(xs), max(len(xs), len(ys)) if len(ys) > 1 else len(xs)), y)
+            out = _gemm(_align(tx, len(xs), max(len(xs), len(ys)) if len(ys) > 1 else len(xs)), y)
     if ty is not None:
         if len(ys) == 1 and len(xs) == 1:
             term = matmul(ty, x)
         elif len(ys) == 1 and len(xs) == 2:
-            term = matmul(ty, swapaxes(x, -1, -2))  # (batch, k) @ (k, n): one GEMM
+            term = _gemm(ty, swapaxes(x, -1, -2))  # (batch, k) @ (k, n): one GEMM
         elif len(ys) == 1:
             tys = _shape(ty)
             term = matmul(x, reshape(ty, tys[:-1] + (1,) * (len(xs) - 2) + (tys[-1], 1)))
             term = reshape(term, _shape(term)[:-1])
         else:
-            term = matmul(x, _align(ty, len(ys), max(len(xs), len(ys))))
+            term = _gemm(x, _align(ty, len(ys), max(len(xs), len(ys))))
         out = term if out is None else add(out, term)
     return out
 

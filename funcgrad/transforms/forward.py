@@ -11,6 +11,7 @@ from .. import tree as _tree
 from ..autograd import forward_ad
 from ..backend import namespace
 from ..ops._primitive import _strip_levels
+from ..ops.linalg import mark_identity
 from ..tensor import Tensor, _from_array
 from ._core import (
     argnums_tuple, as_array, check_inexact, is_traced, like_of, mirror, mirror_tree, nested,
@@ -207,7 +208,10 @@ def _one_hot_columns(arrays, cols):
         lo, hi = max(start, offset), min(stop, offset + size)
         if lo < hi:
             block[xp.arange(lo - start, hi - start), xp.arange(lo - offset, hi - offset)] = 1
-        tangents.append(block.reshape((stop - start,) + arr.shape))
+        block = block.reshape((stop - start,) + arr.shape)
+        if block.shape == (arr.size, arr.size):
+            mark_identity(block)  # the whole identity: products with it are copies
+        tangents.append(block)
         offset += size
     return tangents
 

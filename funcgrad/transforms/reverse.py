@@ -9,6 +9,7 @@ import numpy as np
 from .. import ops
 from .. import tree as _tree
 from ..autograd.engine import run_backward
+from ..ops.linalg import mark_identity
 from ..backend import namespace
 from ..tensor import Tensor, _from_array
 from ._core import (
@@ -249,7 +250,10 @@ def _identity_blocks(out_leaves, rows, xp_like):
         lo, hi = max(start, offset), min(stop, offset + size)
         if lo < hi:
             block[xp.arange(lo - start, hi - start), xp.arange(lo - offset, hi - offset)] = 1
-        blocks.append(block.reshape((stop - start,) + o._data.shape))
+        block = block.reshape((stop - start,) + o._data.shape)
+        if block.shape == (size, size):
+            mark_identity(block)  # the whole identity: products with it are copies
+        blocks.append(block)
         offset += size
     return blocks, total
 
