@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from . import _structure
 from ._primitive import Const, Sample, defprimitive
 
 _UNARY = [Sample((3, 4)), Sample(())]
@@ -54,7 +55,14 @@ def _add_jvp(t, ans, x, y):
     return _add_tangents(t[0], t[1])
 
 
-add = defprimitive("add", lambda x, y: x + y, _add_vjp, _add_jvp, nin=2, save="--",
+def _add_forward(x, y):
+    out = x + y
+    if _structure.active():
+        _structure.after_add(out, x, y)
+    return out
+
+
+add = defprimitive("add", _add_forward, _add_vjp, _add_jvp, nin=2, save="--",
                    broadcasts=True, samples=_BINARY)
 
 
@@ -68,7 +76,14 @@ def _sub_jvp(t, ans, x, y):
     return neg(t[1]) if t[0] is None else sub(t[0], t[1])
 
 
-sub = defprimitive("sub", lambda x, y: x - y, _sub_vjp, _sub_jvp, nin=2, save="--",
+def _sub_forward(x, y):
+    out = x - y
+    if _structure.active():
+        _structure.after_add(out, x, y, -1)
+    return out
+
+
+sub = defprimitive("sub", _sub_forward, _sub_vjp, _sub_jvp, nin=2, save="--",
                    broadcasts=True, samples=_BINARY)
 
 
@@ -80,7 +95,14 @@ def _mul_jvp(t, ans, x, y):
     return _add_tangents(None if t[0] is None else mul(t[0], y), None if t[1] is None else mul(x, t[1]))
 
 
-mul = defprimitive("mul", lambda x, y: x * y, _mul_vjp, _mul_jvp, nin=2, save="vv",
+def _mul_forward(x, y):
+    out = x * y
+    if _structure.active():
+        _structure.after_mul(out, x, y)
+    return out
+
+
+mul = defprimitive("mul", _mul_forward, _mul_vjp, _mul_jvp, nin=2, save="vv",
                    broadcasts=True, samples=_BINARY)
 
 

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 
 from ..tensor import Tensor
+from . import _structure
 from ._primitive import Sample, defprimitive
 from .reduce import sum_to_shape
 from .shape import permute, reshape, swapaxes
@@ -37,32 +36,20 @@ def _row(a):
     return reshape(a, s[:-1] + (1,) + s[-1:])
 
 
-# Identity matrices made as one-hot seeds by jacfwd/jacrev. Multiplying by one is a copy,
-# not a GEMM: this turns a Jacobian's first matrix product from O(n^3) into O(n^2).
-_IDENTITIES: dict = {}
-
-
 def mark_identity(array):
-    """Record that ``array`` (2-D, square, never written to) is the identity matrix."""
+    """Record that ``array`` (a square matrix funcgrad made) is the identity."""
     if array.ndim == 2 and array.shape[0] == array.shape[1]:
-        key = id(array)
-        _IDENTITIES[key] = weakref.ref(array, lambda _, key=key: _IDENTITIES.pop(key, None))
+        _structure.mark(array, np.ones(array.shape[0], dtype=array.dtype))
     return array
 
 
-def _is_identity(a) -> bool:
-    ref = _IDENTITIES.get(id(a))
-    return ref is not None and ref() is a
-
-
 def _matmul_forward(x, y):
-    if _IDENTITIES:
-        # The other operand itself (rules never write into their values; transforms copy
-        # what they hand to the caller).
-        if _is_identity(x) and np.ndim(y) >= 2:
-            return y
-        if _is_identity(y) and np.ndim(x) >= 2:
-            return x
+    if _structure.active():
+        # A product with a known diagonal matrix (a Jacobian's one-hot seed, scaled) is a
+        # scaling, not a GEMM.
+        out = _structure.matmul(x, y)
+        if out is not None:
+            return out
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         raise RuntimeError(
             f"both arguments to matmul need to be at least 1D, but they are {np.ndim(x)}D and "

@@ -9,6 +9,7 @@ import numpy as np
 from .. import ops
 from .. import tree as _tree
 from ..autograd.engine import run_backward
+from ..ops import _structure
 from ..ops.linalg import mark_identity
 from ..backend import namespace
 from ..tensor import Tensor, _from_array
@@ -77,6 +78,7 @@ def _owned(values):
         if v is not None and not isinstance(v, Tensor):
             if id(v) in seen or v.base is not None or not v.flags.writeable:
                 v = v.copy()
+            _structure.forget(v)
             seen.add(id(v))
         result.append(v)
     return result
@@ -311,7 +313,8 @@ def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
             row = []
             for t, g in zip(traced.leaves, per_in):
                 block = ops.getitem(g, (slice(offset, offset + size),)) if len(out_leaves) > 1 else g
-                row.append(ops.reshape(block, o._data.shape + t._data.shape))
+                shape = o._data.shape + t._data.shape
+                row.append(block if _shape_of(block) == shape else ops.reshape(block, shape))
             per_out_in.append(_owned(row))
             offset += size
         jac = _jacobian_tree(out_treedef, out_leaves, per_out_in, traced)
@@ -320,6 +323,10 @@ def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
         return jac
 
     return jacrev_f
+
+
+def _shape_of(value):
+    return value._data.shape if isinstance(value, Tensor) else np.shape(value)
 
 
 def _concat(parts):

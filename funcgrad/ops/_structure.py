@@ -1,0 +1,91 @@
+"""Known-diagonal matrices among the arrays a Jacobian pass makes.
+
+``jacrev`` and ``jacfwd`` seed their pass with the identity matrix. Elementwise products
+keep a matrix diagonal, and a diagonal matrix times a matrix is a scaling: O(n^2) instead
+of a GEMM's O(n^3). So the pass records which of its arrays are diagonal (by identity of
+the array object, held weakly) and ``matmul`` uses it. The record only adds knowledge about
+a dense array that is correct anyway; arrays leave funcgrad through ``forget``.
+"""
+
+from __future__ import annotations
+
+import weakref
+
+import numpy as np
+
+_DIAGONALS: dict = {}  # id(array) -> (weakref to array, its diagonal)
+
+
+def mark(array, diag) -> None:
+    """Record that the square matrix ``array`` is ``diag(diag)``."""
+    key = id(array)
+    _DIAGONALS[key] = (weakref.ref(array, lambda _, key=key: _DIAGONALS.pop(key, None)), diag)
+
+
+def diagonal(a):
+    """The diagonal of ``a`` if ``a`` is a recorded diagonal matrix, else None."""
+    entry = _DIAGONALS.get(id(a))
+    if entry is None or entry[0]() is not a:
+        return None
+    return entry[1]
+
+
+def forget(a) -> None:
+    """Drop the record of ``a`` (it is handed to the caller, who may write into it)."""
+    entry = _DIAGONALS.get(id(a))
+    if entry is not None and entry[0]() is a:
+        del _DIAGONALS[id(a)]
+
+
+def active() -> bool:
+    return bool(_DIAGONALS)
+
+
+def _diag_of_factor(other, n):
+    """The diagonal of ``diag(1) * other`` (broadcast), or None if it is not cheap to tell."""
+    shape = np.shape(other)
+    if shape in ((), (1,), (n,)):
+        return np.broadcast_to(other, (n,))
+    if shape == (n, 1):
+        return other[:, 0]
+    if shape == (n, n):
+        d = diagonal(other)
+        return d if d is not None else np.diagonal(other)
+    return None
+
+
+def after_mul(out, x, y) -> None:
+    """``out = x * y``: diagonal when either factor is (a diagonal times anything)."""
+    if np.ndim(out) != 2 or out.shape[0] != out.shape[1]:
+        return
+    n = out.shape[0]
+    for a, b in ((x, y), (y, x)):
+        d = diagonal(a)
+        if d is not None and np.shape(a) == out.shape:
+            factor = _diag_of_factor(b, n)
+            if factor is not None:
+                mark(out, d * factor)
+            return
+
+
+def after_add(out, x, y, sign=1) -> None:
+    """``out = x + sign * y``: diagonal when both terms are."""
+    dx, dy = diagonal(x), diagonal(y)
+    if dx is not None and dy is not None and np.shape(out) == np.shape(x) == np.shape(y):
+        mark(out, dx + sign * dy)
+
+
+def matmul(x, y):
+    """``x @ y`` by scaling, when a 2-D operand is a recorded diagonal; else None."""
+    if np.ndim(x) == 2 and np.ndim(y) >= 2:
+        d = diagonal(x)
+        if d is not None:
+            out = d[:, None] * y
+            if np.ndim(y) == 2 and diagonal(y) is not None:
+                mark(out, d * diagonal(y))
+            return out
+    if np.ndim(y) == 2 and np.ndim(x) >= 2:
+        d = diagonal(y)
+        if d is not None:
+            return x * d
+    return None
