@@ -127,9 +127,9 @@ class _CustomRule:
     """What custom_vjp, custom_jvp and Function share: the primitive and the call."""
 
     @staticmethod
-    def _make_primitive(name, vjp, jvp):
+    def _make_primitive(name, vjp, jvp, save_output=False):
         return Primitive(name, _returns_given_output, vjp, jvp, nin=-1, save="v",
-                         register=False, saves_params=True,
+                         save_output=save_output, register=False, saves_params=True,
                          node_names=(name,))
 
     @staticmethod

@@ -28,6 +28,7 @@ class FunctionCtx:
         self.materialize_grads = True
         self._non_differentiable = set()
         self._originals = {}  # id of the input forward saw -> the caller's Tensor
+        self._outputs = {}  # id of an output forward returned -> it, as recorded (in backward)
 
     def save_for_backward(self, *tensors):
         for t in tensors:
@@ -51,7 +52,7 @@ class FunctionCtx:
                     f"{t._version[0]}; expected version {version} instead."
                 )
         # Saved inputs are the caller's Tensors, so a recorded backward stays connected.
-        return tuple(self._originals.get(id(t), t) for t in self._saved)
+        return tuple(self._originals.get(id(t), self._outputs.get(id(t), t)) for t in self._saved)
 
     def mark_non_differentiable(self, *tensors):
         self._non_differentiable.update(id(t) for t in tensors)
@@ -64,13 +65,14 @@ class FunctionCtx:
 
 
 class _FunctionState:
-    __slots__ = ("ctx", "packing", "arg_positions", "nargs")
+    __slots__ = ("ctx", "packing", "arg_positions", "nargs", "output_ids")
 
-    def __init__(self, ctx, packing, arg_positions, nargs):
+    def __init__(self, ctx, packing, arg_positions, nargs, output_ids):
         self.ctx = ctx
         self.packing = packing
         self.arg_positions = arg_positions  # where the Tensor inputs sit among the args
         self.nargs = nargs
+        self.output_ids = output_ids  # forward's own output objects (a saved one maps back)
 
     def __del__(self):
         # The node dropped its parameters: the graph was freed or has run backward.
@@ -127,7 +129,10 @@ class Function(_CustomRule, metaclass=_FunctionMeta):
     @classmethod
     def _get_primitive(cls):
         if cls.__dict__.get("_primitive") is None:
-            cls._primitive = cls._make_primitive(f"{cls.__name__}Backward", cls._vjp_rule, cls._jvp_rule)
+            # The output is kept so that a saved output can be given back as the recorded
+            # Tensor (with its node) when backward is itself recorded.
+            cls._primitive = cls._make_primitive(f"{cls.__name__}Backward", cls._vjp_rule,
+                                                 cls._jvp_rule, save_output=True)
         return cls._primitive
 
     @classmethod
@@ -152,7 +157,7 @@ class Function(_CustomRule, metaclass=_FunctionMeta):
         from .. import tree as _tree
 
         packing = Packing(leaves, _tree.flatten(tuple(leaves) if multiple else leaves[0])[1])
-        state = _FunctionState(ctx, packing, positions, len(args))
+        state = _FunctionState(ctx, packing, positions, len(args), [id(leaf) for leaf in leaves])
         result = cls._record(cls._get_primitive(), [args[i] for i in positions], leaves, packing, state)
         if ctx._non_differentiable:
             outs = list(result) if multiple else [result]
@@ -166,6 +171,9 @@ class Function(_CustomRule, metaclass=_FunctionMeta):
     def _vjp_rule(cls, g, needs, ans, inputs, packed, state):
         nb = np.ndim(_data(g)) - np.ndim(_data(packed))
         ctx = state.ctx
+        if ans is not None:
+            outs = state.packing.unpack(_as_tensor(ans))
+            ctx._outputs = dict(zip(state.output_ids, outs))
 
         def one(g_row):
             grads = [_as_tensor(x) for x in state.packing.unpack(g_row)]
@@ -179,7 +187,10 @@ class Function(_CustomRule, metaclass=_FunctionMeta):
                 )
             return [result[i] for i in state.arg_positions]
 
-        grads = per_batch_row(one, g, nb)
+        try:
+            grads = per_batch_row(one, g, nb)
+        finally:
+            ctx._outputs = {}
         for k, (gr, x) in enumerate(zip(grads, inputs)):
             if gr is not None and np.shape(_data(gr))[nb:] != np.shape(_data(x)):
                 raise RuntimeError(

@@ -136,6 +136,8 @@ def mirror(value, like):
     data = value._data if isinstance(value, Tensor) else value
     if like == "scalar" and np.ndim(data) == 0:
         return data.item() if hasattr(data, "item") else data
+    if isinstance(data, np.generic):  # NumPy gives scalars for 0-d results: arrays in, arrays out
+        return np.asarray(data)
     return data
 
 

@@ -54,8 +54,10 @@ class _Traced:
             return [None] * len(self.leaves)
         targets = [target_node(t) for t in self.leaves]
         # Record the backward pass when someone may differentiate its result: an enclosing
-        # transform, traced inputs, or (decided by the engine) leaves outside this transform.
-        create = True if (depth() > 0 or self.traced_inputs) else None
+        # transform, traced inputs or cotangents, or (decided by the engine) leaves outside
+        # this transform.
+        traced = depth() > 0 or self.traced_inputs or any(is_traced(c) for _, c in pairs)
+        create = True if traced else None
         outs, cts = zip(*pairs)
         # A recorded backward pass is differentiated through the forward graph too, so it
         # must keep the forward's saved values (retain_graph defaults to create_graph).
@@ -86,6 +88,17 @@ def _owned(values):
 
 def _filled(values, leaves, batch=()):
     return [zeros_for(t, batch) if v is None else v for v, t in zip(values, leaves)]
+
+
+def _in_input_dtypes(values, leaves):
+    """Gradients in their inputs' dtypes (a float32 input gets a float32 gradient, as in
+    JAX and PyTorch, even where the function computed in float64)."""
+    out = []
+    for v, t in zip(values, leaves):
+        dtype = t._data.dtype
+        vd = v._data.dtype if isinstance(v, Tensor) else v.dtype
+        out.append(v if vd == dtype else ops.astype(v, dtype))
+    return out
 
 
 def vjp(f, *primals, has_aux=False):
@@ -143,7 +156,7 @@ def vjp(f, *primals, has_aux=False):
                 c = ops.astype(c, o._data.dtype) if isinstance(c, Tensor) else c_data.astype(o._data.dtype)
             cts.append(c)
         grads = traced.pull_back(out_leaves, cts, retain_graph=True)
-        grads = _owned(_filled(grads, traced.leaves))
+        grads = _owned(_in_input_dtypes(_filled(grads, traced.leaves), traced.leaves))
         result = traced.per_argument(grads)
         return result if len(primals) > 1 else (result[0],) if isinstance(result, tuple) else (result,)
 
@@ -155,6 +168,8 @@ def vjp(f, *primals, has_aux=False):
 
 
 def _scalar_output(out_leaves, name):
+    if not out_leaves:
+        raise TypeError(f"{name} requires the function to return a scalar (one-element) array, but it returned None or an empty pytree")
     if len(out_leaves) != 1 or out_leaves[0]._data.size != 1:
         shapes = [o._data.shape for o in out_leaves]
         shape = shapes[0] if len(shapes) == 1 else shapes
@@ -190,7 +205,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
         xp = namespace(o._data)
         seed = xp.ones(o._data.shape, dtype=o._data.dtype)
         grads = traced.pull_back([o], [seed], retain_graph=False)
-        grads = _owned(_filled(grads, traced.leaves))
+        grads = _owned(_in_input_dtypes(_filled(grads, traced.leaves), traced.leaves))
         value = mirror_tree(traced.out, traced.like)
         g = traced.per_argument(grads)
         if has_aux:
