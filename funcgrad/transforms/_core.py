@@ -18,6 +18,7 @@ from .. import ops
 from .. import tree as _tree
 from ..autograd import forward_ad
 from ..backend import namespace
+from ..ops.linalg import mark_identity
 from ..tensor import Tensor, _from_array
 
 __all__ = []
@@ -149,6 +150,30 @@ def mirror_tree(tree, like):
 def zeros_for(value, batch=()):
     data = value._data if isinstance(value, Tensor) else np.asarray(value)
     return namespace(data).zeros(tuple(batch) + data.shape, dtype=data.dtype)
+
+
+def one_hot_blocks(arrays, span):
+    """Rows ``span = (start, stop)`` of the identity over all elements of ``arrays``, split
+    per array: one block of shape ``(stop - start,) + array.shape`` each.
+
+    These are the one-hot cotangents of ``jacrev`` and tangents of ``jacfwd``. A block that
+    is a whole identity matrix is recorded as one, so products with it cost no GEMM.
+    """
+    start, stop = span
+    blocks, offset = [], 0
+    for arr in arrays:
+        xp = namespace(arr)
+        size = arr.size
+        block = xp.zeros((stop - start, size), dtype=arr.dtype)
+        lo, hi = max(start, offset), min(stop, offset + size)
+        if lo < hi:
+            block[xp.arange(lo - start, hi - start), xp.arange(lo - offset, hi - offset)] = 1
+        block = block.reshape((stop - start,) + arr.shape)
+        if block.shape == (size, size):
+            mark_identity(block)
+        blocks.append(block)
+        offset += size
+    return blocks
 
 
 def output_leaves(out, name):

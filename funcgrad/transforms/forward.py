@@ -11,10 +11,9 @@ from .. import tree as _tree
 from ..autograd import forward_ad
 from ..backend import namespace
 from ..ops._primitive import _strip_levels
-from ..ops.linalg import mark_identity
 from ..tensor import Tensor, _from_array
 from ._core import (
-    argnums_tuple, as_array, check_inexact, is_traced, like_of, mirror, mirror_tree, nested,
+    argnums_tuple, as_array, check_inexact, is_traced, like_of, mirror, mirror_tree, nested, one_hot_blocks,
     output_leaves, split_aux, zeros_for,
 )
 from .reverse import _owned, grad, jacrev
@@ -157,7 +156,7 @@ def jacfwd(f, argnums=0, has_aux=False, chunk_size=None):
         chunk_tangents, out_struct, likes, aux = [], None, None, None
         for start in range(0, max(total, 1) if total else 0, step or 1):
             stop = min(total, start + step)
-            tangents = _one_hot_columns(arrays, (start, stop))
+            tangents = one_hot_blocks(arrays, (start, stop))
             out, level, likes = _push_forward(f, args, nums, tangents, (stop - start,), "jacfwd")
             out, aux = split_aux(out, has_aux, "jacfwd")
             out_leaves, out_treedef = output_leaves(out, "jacfwd")
@@ -195,25 +194,6 @@ def jacfwd(f, argnums=0, has_aux=False, chunk_size=None):
         return jac
 
     return jacfwd_f
-
-
-def _one_hot_columns(arrays, cols):
-    """For each input, its block of the one-hot tangents ``cols`` (shape ``(n,) + in``)."""
-    start, stop = cols
-    tangents, offset = [], 0
-    for arr in arrays:
-        xp = namespace(arr)
-        size = arr.size
-        block = xp.zeros((stop - start, size), dtype=arr.dtype)
-        lo, hi = max(start, offset), min(stop, offset + size)
-        if lo < hi:
-            block[xp.arange(lo - start, hi - start), xp.arange(lo - offset, hi - offset)] = 1
-        block = block.reshape((stop - start,) + arr.shape)
-        if block.shape == (arr.size, arr.size):
-            mark_identity(block)  # the whole identity: products with it are copies
-        tangents.append(block)
-        offset += size
-    return tangents
 
 
 def _concat(parts):

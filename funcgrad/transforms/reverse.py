@@ -10,11 +10,10 @@ from .. import ops
 from .. import tree as _tree
 from ..autograd.engine import run_backward
 from ..ops import _structure
-from ..ops.linalg import mark_identity
 from ..backend import namespace
 from ..tensor import Tensor, _from_array
 from ._core import (
-    argnums_tuple, depth, is_traced, like_of, mirror, mirror_tree, nested, output_leaves,
+    argnums_tuple, depth, is_traced, like_of, mirror, mirror_tree, nested, one_hot_blocks, output_leaves,
     reverse_input, split_aux, target_node, zeros_for,
 )
 
@@ -254,27 +253,6 @@ def grad(f, argnums=0, has_aux=False):
     return grad_f
 
 
-def _identity_blocks(out_leaves, rows, xp_like):
-    """One-hot cotangents: rows ``rows`` of the identity over all output elements, split
-    into one batch per output leaf (shape ``(len(rows),) + leaf.shape``)."""
-    sizes = [o._data.size for o in out_leaves]
-    total = sum(sizes)
-    xp = namespace(xp_like)
-    start, stop = rows
-    blocks, offset = [], 0
-    for o, size in zip(out_leaves, sizes):
-        block = xp.zeros((stop - start, size), dtype=o._data.dtype)
-        lo, hi = max(start, offset), min(stop, offset + size)
-        if lo < hi:
-            block[xp.arange(lo - start, hi - start), xp.arange(lo - offset, hi - offset)] = 1
-        block = block.reshape((stop - start,) + o._data.shape)
-        if block.shape == (size, size):
-            mark_identity(block)  # the whole identity: products with it are copies
-        blocks.append(block)
-        offset += size
-    return blocks, total
-
-
 def _check_inexact_outputs(out_leaves, name):
     for o in out_leaves:
         if o._data.dtype.kind not in "fc":
@@ -315,7 +293,7 @@ def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
         chunks = []
         for start in range(0, total, step or 1):
             stop = min(total, start + step)
-            cts, _ = _identity_blocks(out_leaves, (start, stop), out_leaves[0]._data)
+            cts = one_hot_blocks([o._data for o in out_leaves], (start, stop))
             grads = traced.pull_back(out_leaves, cts, retain_graph=stop < total, batched=True)
             chunks.append(_filled(grads, traced.leaves, (stop - start,)))
         per_in = [
