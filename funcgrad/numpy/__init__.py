@@ -1,8 +1,8 @@
 """NumPy's names over funcgrad's primitives.
 
-Given raw arrays these return what NumPy returns; given a Tensor among their arguments they
-return a Tensor and record. The full NumPy API arrives with the funcgrad.numpy issue; this
-module already covers the primitives the Tensor facade is built on.
+Given raw arrays these return what NumPy (or CuPy) returns; given a Tensor among their
+arguments they return a Tensor and record. Write ``import funcgrad.numpy as np`` at the top
+of NumPy code to differentiate it with any transform.
 
 Examples
 --------
@@ -16,18 +16,15 @@ tensor([1.0000, 2.7183])
 
 from __future__ import annotations
 
-from numpy import e, inf, nan, newaxis, pi  # noqa: F401  (constants, as NumPy spells them)
-
-from .. import ops as _ops
-from ..ops import (  # noqa: F401  (same names as NumPy's)
-    abs, add, ceil, clone as copy, cos, equal, exp, floor, greater, greater_equal, isfinite,
-    isinf, isnan, less, less_equal, log, logical_and, logical_not, logical_or, logical_xor,
-    matmul, maximum, minimum, not_equal, sign, sin, sqrt, tan, tanh, trunc, where,
-)
-from ._api import (  # noqa: F401
-    absolute, amax, amin, broadcast_to, clip, concatenate, divide, dot, expand_dims, max,
-    mean, min, multiply, negative, power, prod, reshape, round, squeeze, stack, subtract, sum,
-    swapaxes, transpose, true_divide,
+from numpy import (  # noqa: F401  (constants and dtypes, as NumPy spells them)
+    bool_, complex64, complex128, e, euler_gamma, float16, float32, float64, inf, int8, int16,
+    int32, int64, nan, newaxis, pi, uint8,
 )
 
-del _ops
+from . import fft, linalg, random  # noqa: F401
+from ._api import *  # noqa: F401,F403
+from ._indexing import *  # noqa: F401,F403
+from ._products import *  # noqa: F401,F403
+from ._shape import *  # noqa: F401,F403
+from ._stats import *  # noqa: F401,F403
+from ._ufuncs import *  # noqa: F401,F403

@@ -4,7 +4,25 @@ from __future__ import annotations
 
 import builtins
 
+import numpy as np
+
 from .. import ops
+
+__all__ = [
+    "abs", "absolute", "add", "amax", "amin", "broadcast_to", "ceil", "clip", "concatenate",
+    "copy", "cos", "divide", "equal", "exp", "expand_dims", "floor", "greater",
+    "greater_equal", "isfinite", "isinf", "isnan", "less", "less_equal", "log",
+    "logical_and", "logical_not", "logical_or", "logical_xor", "matmul", "max", "maximum",
+    "mean", "min", "minimum", "multiply", "negative", "not_equal", "power", "prod",
+    "reshape", "round", "sign", "sin", "sqrt", "squeeze", "stack", "subtract", "sum",
+    "swapaxes", "tan", "tanh", "transpose", "true_divide", "trunc", "where",
+]
+
+from ..ops import (  # noqa: E402  (NumPy's names for primitives with NumPy's signature)
+    abs, add, ceil, clone as copy, cos, equal, exp, floor, greater, greater_equal, isfinite,
+    isinf, isnan, less, less_equal, log, logical_and, logical_not, logical_or, logical_xor,
+    matmul, maximum, minimum, not_equal, sign, sin, sqrt, tan, tanh, trunc, where,
+)
 
 absolute = ops.abs
 multiply = ops.mul
@@ -13,7 +31,6 @@ divide = true_divide = ops.div
 negative = ops.neg
 power = ops.pow
 swapaxes = ops.swapaxes
-dot = ops.matmul
 
 
 def _axis(axis):
@@ -135,3 +152,29 @@ def _shape(a):
 def _no_out(out, name):
     if out is not None:
         raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
+
+
+NUMPY_UFUNCS = {
+    np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.true_divide: ops.div,
+    np.negative: ops.neg, np.power: ops.pow, np.exp: ops.exp, np.log: ops.log,
+    np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.tanh: ops.tanh, np.sqrt: ops.sqrt,
+    np.absolute: ops.abs, np.sign: ops.sign, np.floor: ops.floor, np.ceil: ops.ceil,
+    np.rint: ops.round, np.trunc: ops.trunc, np.maximum: ops.maximum, np.minimum: ops.minimum,
+    np.matmul: ops.matmul, np.remainder: ops.remainder, np.floor_divide: ops.floor_divide,
+    np.equal: ops.equal, np.not_equal: ops.not_equal, np.less: ops.less,
+    np.less_equal: ops.less_equal, np.greater: ops.greater, np.greater_equal: ops.greater_equal,
+    np.logical_and: ops.logical_and, np.logical_or: ops.logical_or,
+    np.logical_xor: ops.logical_xor, np.logical_not: ops.logical_not, np.isnan: ops.isnan,
+    np.isfinite: ops.isfinite, np.isinf: ops.isinf,
+}
+
+NUMPY_FUNCTIONS = {
+    np.sum: sum, np.mean: mean, np.prod: prod, np.amax: amax,
+    np.max: amax, np.amin: amin, np.min: amin, np.clip: clip,
+    np.reshape: reshape, np.transpose: transpose, np.squeeze: squeeze,
+    np.expand_dims: expand_dims, np.broadcast_to: broadcast_to,
+    np.stack: stack, np.concatenate: concatenate, np.where: ops.where,
+    np.swapaxes: ops.swapaxes, np.round: round,
+    np.shape: lambda a: tuple(a.shape), np.ndim: lambda a: a.ndim,
+    np.size: lambda a, axis=None: a.numel() if axis is None else a.shape[axis],
+}

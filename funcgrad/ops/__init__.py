@@ -21,6 +21,9 @@ from .reduce import (
 from .linalg import dot, matmul, mm
 from .nn import log_softmax, logsumexp, softmax
 
+# The NumPy-coverage families: each declares its primitives on import.
+from . import decompositions, fft, joining, products, sorting, stats, ufuncs  # noqa: E402,F401
+
 
 def to_device(x, device):
     """``x`` on ``device``; the CuPy backend arrives with the GPU work (CPU only for now)."""

@@ -1,0 +1,11 @@
+"""Indexing and selection: take, take_along_axis, choose, compress, select, sort, partition."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import ops
+
+__all__: list = []
+NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
+NUMPY_FUNCTIONS: dict = {}  # NumPy function -> funcgrad function (for __array_function__)

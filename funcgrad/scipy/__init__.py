@@ -1,0 +1,3 @@
+"""SciPy's names over funcgrad's primitives (``funcgrad.scipy.special``)."""
+
+from . import special  # noqa: F401
