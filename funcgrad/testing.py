@@ -24,20 +24,34 @@ def _raw(x):
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
+def _precise(a):
+    """``a`` in double precision (complex128 for complex values)."""
+    a = np.asarray(_raw(a))
+    return a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
+
+
 def _leaf(a) -> Tensor:
-    t = _from_array(np.array(_raw(a), dtype=np.float64))
+    t = _from_array(np.array(_precise(a)))
     t.requires_grad_(True)
     return t
 
 
 def _inner(a, b) -> float:
-    return float(np.sum(np.asarray(_raw(a), dtype=np.float64) * np.asarray(_raw(b), dtype=np.float64)))
+    # Re sum(a * b), without conjugation: the pairing under which funcgrad's VJP is the
+    # transpose of its JVP for complex values too (JAX's convention).
+    return float(np.real(np.sum(_precise(a) * _precise(b))))
+
+
+def _random_like(rng, value):
+    shape, kind = np.shape(_raw(value)), np.asarray(_raw(value)).dtype.kind
+    r = rng.standard_normal(shape)
+    return r + 1j * rng.standard_normal(shape) if kind == "c" else r
 
 
 def _numeric_directional(f, xs, vs, eps):
     plus = f(*[_from_array(x + eps * v) for x, v in zip(xs, vs)])
     minus = f(*[_from_array(x - eps * v) for x, v in zip(xs, vs)])
-    return (np.asarray(_raw(plus), dtype=np.float64) - np.asarray(_raw(minus), dtype=np.float64)) / (2 * eps)
+    return (_precise(plus) - _precise(minus)) / (2 * eps)
 
 
 def _compare(what, analytic, numeric, rtol, atol):
@@ -57,10 +71,10 @@ def check_vjp(f, args, *, eps=1e-6, rtol=1e-5, atol=1e-6, rng=None, name="f"):
     from .autograd.engine import grad as autograd_grad
 
     rng = rng or np.random.default_rng(0)
-    xs = [np.asarray(_raw(a), dtype=np.float64) for a in args]
+    xs = [_precise(a) for a in args]
     out = _raw(f(*[_leaf(x) for x in xs]))
-    u = rng.standard_normal(np.shape(out))
-    vs = [rng.standard_normal(np.shape(x)) for x in xs]
+    u = _random_like(rng, out)
+    vs = [_random_like(rng, x) for x in xs]
 
     def vjp_fun(*inputs):
         leaves = [i if isinstance(i, Tensor) and i.requires_grad else _leaf(i) for i in inputs]
@@ -129,12 +143,8 @@ def _sum_of_outputs(vjp_fun, rng, shapes):
 
 def _sample_args(prim, sample, rng):
     """The sample's random float64 inputs (to differentiate) and a builder of full args."""
-    diff = []
-    positions = []
-    for i, spec in enumerate(sample.args):
-        if isinstance(spec, tuple):
-            diff.append(rng.uniform(sample.low, sample.high, size=spec))
-            positions.append(i)
+    diff = sample.draw(rng)
+    positions = [i for i, spec in enumerate(sample.args) if isinstance(spec, tuple)]
 
     def build(*xs):
         inputs = []
@@ -184,7 +194,7 @@ def _vjp_rule(prim, g, args, ans, needs):
 def _broadcast_tangent(t, out_shape, nb_shape):
     if t is None:
         return np.zeros(nb_shape + out_shape)
-    t = np.asarray(_raw(t), dtype=np.float64)
+    t = _precise(t)
     return np.broadcast_to(t, nb_shape + out_shape) if t.shape != nb_shape + out_shape else t
 
 
@@ -227,10 +237,10 @@ def check_primitive(prim, sample, *, eps=None, rtol=None, atol=1e-6, seed=0, bat
 
     args = build(*xs)
     ans = np.asarray(prim(*args))
-    vs = [rng.standard_normal(x.shape) for x in xs]
+    vs = [_random_like(rng, x) for x in xs]
     jv = _broadcast_tangent(apply_jvp(prim, tangents_for(vs), ans, args), ans.shape, ())
     numeric = _numeric_directional(f, xs, vs, eps)
-    u = rng.standard_normal(ans.shape)
+    u = _random_like(rng, ans)
     _compare(f"JVP of {name}", _inner(u, jv), _inner(u, numeric), rtol, atol)
 
     # The JVP rule's own derivative (it is written in primitives, so it records).
@@ -245,7 +255,7 @@ def check_primitive(prim, sample, *, eps=None, rtol=None, atol=1e-6, seed=0, bat
                 name=f"JVP rule of {name}")
 
     # Batches: a stack of cotangents / tangents gives the stack of the single results.
-    us = rng.standard_normal((batch,) + ans.shape)
+    us = np.stack([_random_like(rng, ans) for _ in range(batch)])
     batched = _vjp_rule(prim, us, args, ans, needs)
     for b in range(batch):
         single = _vjp_rule(prim, us[b], args, ans, needs)
@@ -258,7 +268,7 @@ def check_primitive(prim, sample, *, eps=None, rtol=None, atol=1e-6, seed=0, bat
             want = np.asarray(_raw(single[p]))
             if not np.allclose(got, want, rtol=1e-10, atol=1e-12):
                 raise GradientCheckError(f"VJP of {name}: batched cotangent row {b} differs from unbatched")
-    tangent_batch = [rng.standard_normal((batch,) + x.shape) for x in xs]
+    tangent_batch = [np.stack([_random_like(rng, x) for _ in range(batch)]) for x in xs]
     batched_t = _broadcast_tangent(apply_jvp(prim, tangents_for(tangent_batch), ans, args), ans.shape, (batch,))
     for b in range(batch):
         single = _broadcast_tangent(apply_jvp(prim, tangents_for([t[b] for t in tangent_batch]), ans, args), ans.shape, ())

@@ -64,18 +64,41 @@ class Sample:
     params : tuple
         The trailing non-array arguments.
     low, high : float
-        The input domain.
+        The input domain (for complex inputs, of the real and imaginary parts).
+    dtype : dtype
+        float64 (default) or complex128.
+    make : callable, optional
+        Maps each random input to a valid one (e.g. ``a -> a @ a.T + 3 I`` for a
+        symmetric positive definite matrix); the made array is the point differentiated at.
+    eps, rtol : float
+        Finite-difference step and tolerance (looser for float32 outputs).
     """
 
-    __slots__ = ("args", "params", "low", "high", "eps", "rtol")
+    __slots__ = ("args", "params", "low", "high", "eps", "rtol", "dtype", "make")
 
-    def __init__(self, *args, params=(), low=-2.0, high=2.0, eps=1e-6, rtol=1e-5):
+    def __init__(self, *args, params=(), low=-2.0, high=2.0, eps=1e-6, rtol=1e-5,
+                 dtype=np.float64, make=None):
         self.args = args
         self.params = tuple(params)
         self.low = low
         self.high = high
-        self.eps = eps  # finite-difference step and tolerance: looser for float32 outputs
+        self.eps = eps
         self.rtol = rtol
+        self.dtype = np.dtype(dtype)
+        self.make = make
+
+    def draw(self, rng) -> list:
+        """Random values for the differentiable (shape-tuple) inputs."""
+        xs = []
+        for spec in self.args:
+            if not isinstance(spec, tuple):
+                continue
+            a = rng.uniform(self.low, self.high, size=spec)
+            if self.dtype.kind == "c":
+                a = a + 1j * rng.uniform(self.low, self.high, size=spec)
+            a = np.asarray(a, dtype=self.dtype)
+            xs.append(np.asarray(self.make(a), dtype=self.dtype) if self.make else a)
+        return xs
 
     def __repr__(self) -> str:
         return f"Sample{self.args + self.params}"
