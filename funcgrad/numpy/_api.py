@@ -1,4 +1,5 @@
-"""NumPy signatures (axis, keepdims, ...) over the primitives' own calling conventions."""
+"""Arithmetic, basic math, comparisons and the core reductions and reshapes: NumPy's
+signatures (axis, keepdims, ...) over the primitives' own calling conventions."""
 
 from __future__ import annotations
 
@@ -16,7 +17,17 @@ __all__ = [
     "mean", "min", "minimum", "multiply", "negative", "not_equal", "power", "prod",
     "reshape", "round", "sign", "sin", "sqrt", "squeeze", "stack", "subtract", "sum",
     "swapaxes", "tan", "tanh", "transpose", "true_divide", "trunc", "where",
+    # creation
+    "arange", "array", "asarray", "empty", "empty_like", "eye", "full", "full_like",
+    "geomspace", "identity", "linspace", "logspace", "ones", "ones_like", "zeros",
+    "zeros_like", "shape", "ndim", "size", "result_type", "iscomplexobj", "isscalar",
 ]
+
+# Creation functions make constants: NumPy's own (CuPy users pass CuPy arrays in).
+from numpy import (  # noqa: E402,F401
+    arange, empty, eye, full, geomspace, identity, linspace, logspace, ones, result_type,
+    zeros, isscalar,
+)
 
 from ..ops import (  # noqa: E402  (NumPy's names for primitives with NumPy's signature)
     abs, add, ceil, clone as copy, cos, equal, exp, floor, greater, greater_equal, isfinite,
@@ -141,6 +152,101 @@ def round(a, decimals=0, out=None):
     return ops.round(a)
 
 
+def _has_tensor(obj) -> bool:
+    from ..tensor import Tensor
+
+    if isinstance(obj, Tensor):
+        return True
+    if isinstance(obj, (list, tuple)):
+        return any(_has_tensor(o) for o in obj)
+    return False
+
+
+def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
+    """An array from ``object``; nested lists holding Tensors are stacked differentiably.
+
+    Examples
+    --------
+    >>> import funcgrad as fg, funcgrad.numpy as fnp
+    >>> x = fg.tensor(2.0, requires_grad=True)
+    >>> fnp.array([x, x * x])
+    tensor([2., 4.], grad_fn=<StackBackward0>)
+    """
+    from ..tensor import Tensor
+
+    if not _has_tensor(object):
+        return np.array(object, dtype=dtype, copy=copy, order=order, subok=subok, ndmin=ndmin)
+    if isinstance(object, Tensor):
+        out = ops.clone(object) if copy else object
+    else:
+        out = ops.stack(tuple(array(o, copy=False) if isinstance(o, (list, tuple)) else o for o in object), 0)
+    if dtype is not None and np.dtype(dtype) != out._data.dtype:
+        out = ops.astype(out, dtype)
+    for _ in range(ndmin - out._data.ndim):
+        out = ops.unsqueeze(out, 0)
+    return out
+
+
+def asarray(a, dtype=None, order=None, *, like=None, copy=None):
+    """``a`` as an array: Tensors (and lists of them) stay on the tape, without a copy."""
+    if not _has_tensor(a):
+        return np.asarray(a, dtype=dtype, order=order)
+    return array(a, dtype=dtype, copy=False)
+
+
+def _like_shape_dtype(a, dtype):
+    from ..tensor import Tensor
+
+    data = a._data if isinstance(a, Tensor) else np.asarray(a)
+    return data.shape, (data.dtype if dtype is None else dtype)
+
+
+def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
+    """Zeros with the shape and dtype of ``a`` (a constant)."""
+    s, d = _like_shape_dtype(a, dtype)
+    return np.zeros(s if shape is None else shape, d)
+
+
+def ones_like(a, dtype=None, order="K", subok=True, shape=None):
+    """Ones with the shape and dtype of ``a`` (a constant)."""
+    s, d = _like_shape_dtype(a, dtype)
+    return np.ones(s if shape is None else shape, d)
+
+
+def empty_like(a, dtype=None, order="K", subok=True, shape=None):
+    """An array with the shape and dtype of ``a`` (zero-filled here; a constant)."""
+    return zeros_like(a, dtype, order, subok, shape)
+
+
+def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+    """``fill_value`` with the shape and dtype of ``a`` (a constant)."""
+    s, d = _like_shape_dtype(a, dtype)
+    return np.full(s if shape is None else shape, fill_value, d)
+
+
+def shape(a):
+    """The shape of ``a``."""
+    return tuple(_shape(a))
+
+
+def ndim(a):
+    """The number of dimensions of ``a``."""
+    return len(_shape(a))
+
+
+def size(a, axis=None):
+    """The number of elements of ``a`` (along ``axis``)."""
+    s = _shape(a)
+    return int(np.prod(s)) if axis is None else s[axis]
+
+
+def iscomplexobj(x):
+    """Whether ``x`` has a complex dtype."""
+    from ..tensor import Tensor
+
+    return (x._data if isinstance(x, Tensor) else np.asarray(x)).dtype.kind == "c"
+
+
 def _shape(a):
     import numpy as np
 
@@ -175,6 +281,7 @@ NUMPY_FUNCTIONS = {
     np.expand_dims: expand_dims, np.broadcast_to: broadcast_to,
     np.stack: stack, np.concatenate: concatenate, np.where: ops.where,
     np.swapaxes: ops.swapaxes, np.round: round,
-    np.shape: lambda a: tuple(a.shape), np.ndim: lambda a: a.ndim,
-    np.size: lambda a, axis=None: a.numel() if axis is None else a.shape[axis],
+    np.shape: shape, np.ndim: ndim, np.size: size, np.array: array, np.asarray: asarray,
+    np.zeros_like: zeros_like, np.ones_like: ones_like, np.empty_like: empty_like,
+    np.full_like: full_like, np.iscomplexobj: iscomplexobj,
 }

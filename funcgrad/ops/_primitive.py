@@ -156,7 +156,10 @@ class Primitive:
         )
         self.pick_node = pick_node  # (args) -> index into node_types; None: always the first
         self.__name__ = self.__qualname__ = name
-        self.__doc__ = getattr(forward, "__doc__", None)
+        # A forward written here documents the primitive; NumPy's own docstrings do not.
+        own = getattr(forward, "__module__", "") or ""
+        self.__doc__ = (forward.__doc__ if own.startswith("funcgrad") and forward.__doc__
+                        else f"``{name}``, differentiable: a funcgrad primitive (rules in funcgrad.ops).")
         self.__module__ = getattr(forward, "__module__", __name__)
         self.__wrapped__ = forward
         if register:
