@@ -32,8 +32,9 @@ from numpy import (  # noqa: E402,F401
 from ..ops import (  # noqa: E402  (NumPy's names for primitives with NumPy's signature)
     abs, add, ceil, clone as copy, cos, equal, exp, floor, greater, greater_equal, isfinite,
     isinf, isnan, less, less_equal, log, logical_and, logical_not, logical_or, logical_xor,
-    matmul, maximum, minimum, not_equal, sign, sin, sqrt, tan, tanh, trunc, where,
+    matmul, maximum, minimum, not_equal, sign, sin, sqrt, tan, tanh, trunc,
 )
+from ._indexing import where  # noqa: E402  (with one argument: the indices, as NumPy)
 
 absolute = ops.abs
 multiply = ops.mul
@@ -279,7 +280,7 @@ NUMPY_FUNCTIONS = {
     np.max: amax, np.amin: amin, np.min: amin, np.clip: clip,
     np.reshape: reshape, np.transpose: transpose, np.squeeze: squeeze,
     np.expand_dims: expand_dims, np.broadcast_to: broadcast_to,
-    np.stack: stack, np.concatenate: concatenate, np.where: ops.where,
+    np.stack: stack, np.concatenate: concatenate, np.where: where,
     np.swapaxes: ops.swapaxes, np.round: round,
     np.shape: shape, np.ndim: ndim, np.size: size, np.array: array, np.asarray: asarray,
     np.zeros_like: zeros_like, np.ones_like: ones_like, np.empty_like: empty_like,
