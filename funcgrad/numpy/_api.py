@@ -136,12 +136,11 @@ def stack(arrays, axis=0, out=None, **kwargs):
     return ops.stack(tuple(arrays), axis)
 
 
-def concatenate(arrays, axis=0, out=None, **kwargs):
-    """Join arrays along an existing axis."""
-    _no_out(out, "concatenate")
-    if axis is None:
-        return ops.cat(tuple(ops.reshape(a, (-1,)) for a in arrays), 0)
-    return ops.cat(tuple(arrays), axis)
+def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+    """Join arrays along an existing axis (``axis=None`` flattens them first)."""
+    from ._shape import concat  # the joining family has NumPy's full rules (dtype, casting)
+
+    return concat(arrays, axis, out, dtype=dtype, casting=casting)
 
 
 def round(a, decimals=0, out=None):
