@@ -201,7 +201,39 @@ def _zero_gradient(name, forward, nin=1):
                         save="-" * nin, broadcasts=nin > 1, samples=samples)
 
 
-sign = _zero_gradient("sign", np.sign)
+_sign_real = _zero_gradient("sign", np.sign)
+
+
+def _is_complex(x) -> bool:
+    return getattr(_data(x), "dtype", np.dtype(type(x))).kind == "c"
+
+
+def _sgn_vjp(g, needs, ans, z):
+    # sign(z) = z / |z| = exp(i angle z): d sign = i sign(z) Im(dz / z), whose transpose under
+    # Re sum(a * b) is g -> i Im(g sign(z)) / z. Zero at z == 0, where sign(z) is 0.
+    from .ufuncs import imag
+
+    safe = where(equal(z, 0), 1, z)
+    return (div(mul(imag(mul(g, ans)), 1j), safe),)
+
+
+def _sgn_jvp(t, ans, z):
+    from .ufuncs import imag
+
+    safe = where(equal(z, 0), 1, z)
+    return mul(ans, mul(imag(div(t[0], safe)), 1j))
+
+
+# Complex sign is not piecewise constant: its own primitive (PyTorch's sgn), which saves z.
+sgn = defprimitive("sgn", np.sign, _sgn_vjp, _sgn_jvp, save="v", save_output=True,
+                   samples=[Sample((3, 4), dtype=np.complex128), Sample((), dtype=np.complex128)])
+
+
+def sign(x):
+    """Elementwise sign: -1, 0 or 1 (zero gradient); ``z / |z|`` for complex ``z``."""
+    return sgn(x) if _is_complex(x) else _sign_real(x)
+
+
 floor = _zero_gradient("floor", np.floor)
 ceil = _zero_gradient("ceil", np.ceil)
 round = _zero_gradient("round", np.round)
@@ -264,10 +296,6 @@ def _sqrt_derivative(ans):
     return div(0.5, ans)
 
 
-def _abs_derivative(x):
-    return sign(x)
-
-
 def _sigmoid_forward(x):
     # 1 / (1 + exp(-x)) overflows for large negative x; this form cannot.
     return 0.5 * (np.tanh(0.5 * x) + 1)
@@ -282,7 +310,27 @@ tan = _diagonal("tan", np.tan, _tan_derivative, of_output=True, singular=True,
 tanh = _diagonal("tanh", np.tanh, _tanh_derivative, of_output=True)
 sigmoid = _diagonal("sigmoid", _sigmoid_forward, _sigmoid_derivative, of_output=True)
 sqrt = _diagonal("sqrt", np.sqrt, _sqrt_derivative, of_output=True, singular=True, samples=_POSITIVE)
-abs = _diagonal("abs", np.abs, _abs_derivative, of_output=False)
+
+
+def _abs_vjp(g, needs, ans, x):
+    if _is_complex(x):
+        # d|z| = Re(conj(sign z) dz); transposed: g -> g conj(sign z), for the real part of g.
+        from .ufuncs import conj, real_cotangent
+
+        return (mul(real_cotangent(g), conj(sign(x))),)
+    return (mul(g, sign(x)),)
+
+
+def _abs_jvp(t, ans, x):
+    if _is_complex(x):
+        from .ufuncs import conj, real
+
+        return real(mul(t[0], conj(sign(x))))
+    return mul(t[0], sign(x))
+
+
+abs = defprimitive("abs", np.abs, _abs_vjp, _abs_jvp, save="v",
+                   samples=_UNARY + [Sample((3, 4), dtype=np.complex128)])
 
 
 # ---- selection: each gives exactly zero cotangent to what it did not select ------------
