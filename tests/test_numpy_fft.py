@@ -206,10 +206,8 @@ def test_backward_of_a_real_loss_through_complex_intermediates():
     assert leaf32.grad.dtype == fg.float32
 
 
-@pytest.mark.xfail(reason="ops.abs's rules conjugate wrongly for complex inputs (the VJP is "
-                          "g * x/|x|, JAX's is g * conj(x)/|x|; the JVP returns a complex "
-                          "tangent instead of Re(conj(x) t)/|x|): funcgrad/ops/elementwise.py")
 def test_abs_of_fft_squared():
+    # Parseval: sum |fft(x)|^2 = n sum x^2, so the gradient is 2 n x.
     x = real(4)
     leaf = T(x, True)
     fnp.sum(fnp.abs(fnp.fft.fft(leaf)) ** 2).backward()
