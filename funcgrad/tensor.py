@@ -1083,6 +1083,33 @@ class Tensor:
     def isnan(self):
         return _ops.isnan(self)
 
+    # complex numbers (JAX's convention for their derivatives)
+    @property
+    def real(self) -> "Tensor":
+        """The real part (the Tensor itself for real dtypes)."""
+        return _ops.real(self) if self._data.dtype.kind == "c" else self
+
+    @property
+    def imag(self) -> "Tensor":
+        """The imaginary part (complex Tensors only, as in PyTorch)."""
+        if self._data.dtype.kind != "c":
+            raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
+        return _ops.imag(self)
+
+    def conj(self) -> "Tensor":
+        return _ops.conj(self) if self._data.dtype.kind == "c" else self
+
+    def angle(self) -> "Tensor":
+        return _ops.angle(self, False)
+
+    def cumsum(self, dim, *, dtype=None) -> "Tensor":
+        x = self if dtype is None else self.to(dtype)
+        return _ops.cumsum(x, dim)
+
+    def cumprod(self, dim, *, dtype=None) -> "Tensor":
+        x = self if dtype is None else self.to(dtype)
+        return _ops.cumprod(x, dim)
+
     def isfinite(self):
         return _ops.isfinite(self)
 

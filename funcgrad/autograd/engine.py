@@ -116,6 +116,12 @@ def _make_root_grads(outputs, grad_outputs, create_graph):
     return roots
 
 
+def _cast_cotangent(g, dtype):
+    from ..ops.ufuncs import cast_cotangent
+
+    return cast_cotangent(g, dtype)
+
+
 def _namespace(a):
     from ..backend import namespace
 
@@ -382,13 +388,13 @@ def _store_grad(tensor, g, create_graph) -> None:
         if not isinstance(g, Tensor):
             g = _from_array(g)
         if g._data.dtype != dtype:
-            g = g.to(dtype)
+            g = _cast_cotangent(g, dtype)
         tensor._grad = g if tensor._grad is None else tensor._grad + g
         return
     if isinstance(g, Tensor):
         g = g._data
     if g.dtype != dtype:
-        g = g.astype(dtype)
+        g = _cast_cotangent(g, dtype)
     current = tensor._grad
     if current is None:
         # Steal the array when nothing else can see it (a fresh, owned result); otherwise
@@ -518,6 +524,6 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
         if not isinstance(g, Tensor):
             g = _from_array(g if g.base is None else g.copy())
         if g._data.dtype != t._data.dtype:
-            g = g.to(t.dtype)
+            g = _cast_cotangent(g, t._data.dtype)
         result.append(g)
     return tuple(result)

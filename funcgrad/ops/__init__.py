@@ -23,6 +23,8 @@ from .nn import log_softmax, logsumexp, softmax
 
 # The NumPy-coverage families: each declares its primitives on import.
 from . import decompositions, fft, joining, products, sorting, stats, ufuncs  # noqa: E402,F401
+from .stats import cumprod, cumsum  # noqa: E402
+from .ufuncs import angle, conj, imag, real  # noqa: E402
 
 
 def to_device(x, device):

@@ -504,7 +504,9 @@ def _astype_forward(x, dtype, source_dtype):
 def _astype_vjp(g, needs, ans, x, dtype, source_dtype):
     if np.dtype(source_dtype).kind not in "fc":
         return (None,)
-    return (astype(g, source_dtype),)
+    from .ufuncs import cast_cotangent  # declared after this module
+
+    return (cast_cotangent(g, source_dtype),)
 
 
 def _astype_jvp(t, ans, x, dtype, source_dtype):

@@ -319,36 +319,58 @@ def _norm_forward(x, ord, axis, keepdims):
 
 
 def _norm_partials(x, ans, ord, axis):
-    """d ||x||_p / d x, taken as 0 where the norm is 0 (the subgradient PyTorch uses)."""
+    """d ||x||_p / d x, taken as 0 where the norm is 0 (the subgradient PyTorch uses).
+
+    For complex x these are the partials of JAX's convention: conj(x) where x appears.
+    """
     kept = reshape(ans, _kept_shape(np.shape(_data(x)), axis))
     zero = equal(kept, 0)
     safe = where(zero, 1, kept)
     if ord == np.inf:
         return mul(_extreme_weights(abs(x), ans, axis), _sign(x))
     if ord == 2:
-        return where(zero, 0, div(x, safe))
+        return where(zero, 0, div(_conj(x), safe))
     if ord == 1:
         return _sign(x)
     return where(zero, 0, mul(_sign(x), div(pow(abs(x), ord - 1), pow(safe, ord - 1))))
 
 
+def _conj(x):
+    if _data(x).dtype.kind != "c":
+        return x
+    from .ufuncs import conj  # declared after this module
+
+    return conj(x)
+
+
 def _sign(x):
     from .elementwise import sign
 
-    return sign(x)
+    return _conj(sign(x))
 
 
 def _norm_vjp(g, needs, ans, x, ord, axis, keepdims):
+    if _data(x).dtype.kind == "c":
+        from .ufuncs import real_cotangent  # the norm is real: only Re g is its cotangent
+
+        g = real_cotangent(g)
     return reduction_vjp(g, x, axis, keepdims, _norm_partials(x, ans, ord, axis))
 
 
 def _norm_jvp(t, ans, x, ord, axis, keepdims):
-    return reduction_jvp(t, x, axis, keepdims, _norm_partials(x, ans, ord, axis))
+    tangent = reduction_jvp(t, x, axis, keepdims, _norm_partials(x, ans, ord, axis))
+    if _data(x).dtype.kind == "c":  # the norm is real: so is its tangent
+        from .ufuncs import real
+
+        tangent = real(tangent)
+    return tangent
 
 
 vector_norm = defprimitive(
     "linalg_vector_norm", _norm_forward, _norm_vjp, _norm_jvp, save="v", save_output=True,
     samples=[Sample((3, 4), params=(2, None, False)), Sample((3, 4), params=(1, 1, True)),
+             Sample((3, 4), params=(2, 1, False), dtype=np.complex128),
+             Sample((4,), params=(3, None, False), dtype=np.complex128),
              Sample((3, 4), params=(np.inf, None, False)), Sample((5,), params=(3, 0, False))],
 )
 

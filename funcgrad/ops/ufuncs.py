@@ -18,8 +18,8 @@ import numpy as np
 
 from ._primitive import Const, Sample, defprimitive
 from .elementwise import (
-    _add_tangents, _data, _diagonal, _is_complex, _scale, _zero_gradient, add, div, mul, neg,
-    sigmoid, sqrt, sub,
+    _add_tangents, _data, _diagonal, _is_complex, _scale, _zero_gradient, add, astype, div, mul,
+    neg, sigmoid, sqrt, sub,
 )
 
 _C = np.complex128
@@ -38,6 +38,15 @@ def _samples(low=-2.0, high=2.0, complex_low=None, complex_high=None):
 def real_cotangent(g):
     """``g`` without an imaginary part: the cotangent of a real-valued output."""
     return real(g) if _is_complex(g) else g
+
+
+def cast_cotangent(g, dtype):
+    """``g`` as the cotangent of a value of ``dtype``: the real part for a real value (a
+    complex cotangent's imaginary part says nothing about a real input), then the dtype."""
+    dtype = np.dtype(dtype)
+    if dtype.kind != "c":
+        g = real_cotangent(g)
+    return g if _data(g).dtype == dtype else astype(g, dtype)
 
 
 # ---- unary functions with a diagonal Jacobian ------------------------------------------

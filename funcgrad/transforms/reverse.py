@@ -10,6 +10,7 @@ from .. import ops
 from .. import tree as _tree
 from ..autograd.engine import run_backward
 from ..ops import _structure
+from ..ops.ufuncs import cast_cotangent
 from ..backend import namespace
 from ..tensor import Tensor, _from_array
 from ._core import (
@@ -92,12 +93,7 @@ def _filled(values, leaves, batch=()):
 def _in_input_dtypes(values, leaves):
     """Gradients in their inputs' dtypes (a float32 input gets a float32 gradient, as in
     JAX and PyTorch, even where the function computed in float64)."""
-    out = []
-    for v, t in zip(values, leaves):
-        dtype = t._data.dtype
-        vd = v._data.dtype if isinstance(v, Tensor) else v.dtype
-        out.append(v if vd == dtype else ops.astype(v, dtype))
-    return out
+    return [cast_cotangent(v, t._data.dtype) for v, t in zip(values, leaves)]
 
 
 def vjp(f, *primals, has_aux=False):
