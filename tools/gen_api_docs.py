@@ -14,7 +14,21 @@ ROOT = Path(__file__).resolve().parents[1]
 TARGET = ROOT / "docs" / "numpy-api.md"
 
 
+FAMILY_TITLES = {
+    "_api": "arithmetic, comparisons, core reductions and reshapes, creation",
+    "_ufuncs": "elementwise math",
+    "_stats": "reductions and statistics",
+    "_products": "products",
+    "_shape": "shape manipulation and joining",
+    "_indexing": "indexing, selection and sorting",
+}
+
+
 def _summary(obj) -> str:
+    from funcgrad.ops import Primitive
+
+    if not isinstance(obj, Primitive) and (getattr(obj, "__module__", None) or "").startswith("numpy"):
+        return "NumPy's own (makes constants; no gradient)"
     doc = inspect.getdoc(obj) or ""
     line = doc.strip().splitlines()[0] if doc.strip() else ""
     return line.replace("|", "\\|")
@@ -41,8 +55,8 @@ def generate() -> str:
         names = sorted(getattr(mod, "__all__", []))
         if not names:
             continue
-        family = (inspect.getdoc(mod) or "").splitlines()[0]
-        lines += [f"## {title}: {family}" if title == "funcgrad.numpy" else f"## {title}", "",
+        family = FAMILY_TITLES.get(mod.__name__.rsplit(".", 1)[-1])
+        lines += [f"## {title}: {family}" if family else f"## {title}", "",
                   "| name | summary |", "| --- | --- |"]
         for name in names:
             lines.append(f"| `{name}` | {_summary(getattr(mod, name))} |")

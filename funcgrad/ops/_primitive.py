@@ -158,8 +158,9 @@ class Primitive:
         self.__name__ = self.__qualname__ = name
         # A forward written here documents the primitive; NumPy's own docstrings do not.
         own = getattr(forward, "__module__", "") or ""
-        self.__doc__ = (forward.__doc__ if own.startswith("funcgrad") and forward.__doc__
-                        else f"``{name}``, differentiable: a funcgrad primitive (rules in funcgrad.ops).")
+        generic = (f"The primitive ``{name}``, with VJP and JVP rules." if differentiable
+                   else f"The primitive ``{name}`` (no gradient).")
+        self.__doc__ = forward.__doc__ if own.startswith("funcgrad") and forward.__doc__ else generic
         self.__module__ = getattr(forward, "__module__", __name__)
         self.__wrapped__ = forward
         if register:
