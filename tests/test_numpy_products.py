@@ -434,3 +434,19 @@ def test_einsum_matches_numpy_on_large_operands():
     c = rand(96, 8)
     want = np.einsum("ij,jk,kl->il", a, b, c)
     np.testing.assert_allclose(_np(fnp.einsum("ij,jk,kl->il", fg.tensor(a), b, c)), want, rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["vecdot", "matvec", "vecmat"])
+def test_numpy2_vector_gufuncs(name):
+    import funcgrad.numpy as fnp
+    from funcgrad.testing import check_grads
+
+    rng = np.random.default_rng(3)
+    a = rng.standard_normal((2, 3, 4)) if name != "vecmat" else rng.standard_normal((2, 4))
+    b = rng.standard_normal((2, 4)) if name != "vecmat" else rng.standard_normal((2, 4, 3))
+    if name == "vecdot":
+        b = rng.standard_normal((3, 4))
+    ours, theirs = getattr(fnp, name), getattr(np, name)
+    np.testing.assert_allclose(ours(a, b), theirs(a, b))
+    np.testing.assert_allclose(theirs(fg.tensor(a), b).numpy(), theirs(a, b))  # dispatch records
+    check_grads(lambda x, y: fnp.sum(ours(x, y) ** 2), [a, b], order=2)

@@ -18,7 +18,8 @@ from .. import ops
 from ..ops import products as _products
 from ..tensor import Tensor
 
-__all__ = ["dot", "vdot", "inner", "outer", "tensordot", "einsum", "einsum_path", "kron", "cross"]
+__all__ = ["dot", "vdot", "inner", "outer", "tensordot", "einsum", "einsum_path", "kron", "cross",
+           "vecdot", "matvec", "vecmat"]
 
 
 def _any_tensor(*args) -> bool:
@@ -358,7 +359,56 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return _moveaxis(cp, nd - 1, normalize_axis_index(axisc, nd, msg_prefix="axisc"))
 
 
-NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
+def _conj(x):
+    data = x._data if isinstance(x, Tensor) else np.asarray(x)
+    return ops.conj(x) if data.dtype.kind == "c" else x
+
+
+def vecdot(x1, x2, /, *, axis=-1):
+    """The dot product of vectors along ``axis``, conjugating ``x1`` (NumPy 2's gufunc).
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad.numpy as fnp
+    >>> fnp.vecdot(np.array([[1.0, 2.0], [3.0, 4.0]]), np.array([1.0, 1.0]))
+    array([3., 7.])
+    """
+    if not _any_tensor(x1, x2):
+        return np.vecdot(x1, x2, axis=axis)
+    x1 = ops.swapaxes(x1, axis, -1) if axis not in (-1, np.ndim(getattr(x1, "_data", x1)) - 1) else x1
+    x2 = ops.swapaxes(x2, axis, -1) if axis not in (-1, np.ndim(getattr(x2, "_data", x2)) - 1) else x2
+    return ops.sum(ops.mul(_conj(x1), x2), -1, False)
+
+
+def matvec(x1, x2, /):
+    """Matrix times vector over the last axes: ``(..., m, n) x (..., n) -> (..., m)``.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad.numpy as fnp
+    >>> fnp.matvec(np.eye(2) * 2, np.array([1.0, 3.0]))
+    array([2., 6.])
+    """
+    if not _any_tensor(x1, x2):
+        return np.matvec(x1, x2)
+    return ops.sum(ops.mul(x1, ops.unsqueeze(x2, -2)), -1, False)
+
+
+def vecmat(x1, x2, /):
+    """Conjugated vector times matrix: ``(..., n) x (..., n, m) -> (..., m)``.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad.numpy as fnp
+    >>> fnp.vecmat(np.array([1.0, 3.0]), np.eye(2) * 2)
+    array([2., 6.])
+    """
+    if not _any_tensor(x1, x2):
+        return np.vecmat(x1, x2)
+    return ops.sum(ops.mul(ops.unsqueeze(_conj(x1), -1), x2), -2, False)
+
+
+NUMPY_UFUNCS: dict = {np.vecdot: vecdot, np.matvec: matvec, np.vecmat: vecmat}
 NUMPY_FUNCTIONS: dict = {  # NumPy function -> funcgrad function (for __array_function__)
     np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer, np.tensordot: tensordot,
     np.einsum: einsum, np.einsum_path: einsum_path, np.kron: kron, np.cross: cross,
