@@ -117,7 +117,10 @@ def test_complex_to_complex_jacobians_are_holomorphic():
     z = cplx(4)
     want = np.fft.ifft(np.eye(3, 4), axis=0)  # d ifft(z, n=3) / d z: crop, then transform
     for transform in (fg.jacrev, fg.jacfwd):
-        np.testing.assert_allclose(transform(lambda a: fnp.fft.ifft(a, n=3))(z), want, atol=1e-12)
+        np.testing.assert_allclose(transform(lambda a: fnp.fft.ifft(a, n=3), holomorphic=True)(z),
+                                   want, atol=1e-12)
+        with pytest.raises(TypeError, match="holomorphic=True"):
+            transform(lambda a: fnp.fft.ifft(a, n=3))(z)
 
 
 @pytest.mark.parametrize("n", [4, 5])

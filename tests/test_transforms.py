@@ -1207,3 +1207,24 @@ def test_jvp_tangent_of_wrong_shape_raises():
 def test_function_returning_a_string_raises():
     with pytest.raises(TypeError):
         fg.grad(lambda x: "not a number")(1.0)
+
+
+def test_holomorphic_derivatives_of_complex_functions():
+    z = np.array([1 + 2j, 0.5 - 1j])
+    np.testing.assert_allclose(fg.grad(lambda v: fnp.sum(fnp.sin(v)), holomorphic=True)(z), np.cos(z))
+    for transform in (fg.jacrev, fg.jacfwd):
+        np.testing.assert_allclose(transform(fnp.exp, holomorphic=True)(z), np.diag(np.exp(z)))
+    # a real-valued loss of complex inputs: JAX's convention, d/dx - i d/dy (= 2 conj(z) here)
+    np.testing.assert_allclose(fg.grad(lambda v: fnp.sum(fnp.abs(v) ** 2))(z), 2 * np.conj(z))
+
+
+def test_complex_outputs_need_holomorphic():
+    z = np.array([1 + 2j, 0.5 - 1j])
+    with pytest.raises(TypeError, match="requires real-valued .*holomorphic=True"):
+        fg.grad(lambda v: fnp.sum(fnp.exp(v)))(z)
+    with pytest.raises(TypeError, match="holomorphic=True"):
+        fg.jacrev(fnp.exp)(z)
+    with pytest.raises(TypeError, match="requires real-valued inputs"):
+        fg.jacfwd(fnp.exp)(z)
+    with pytest.raises(TypeError, match="requires complex-valued inputs"):
+        fg.grad(lambda v: fnp.sum(v), holomorphic=True)(np.array([1.0]))

@@ -120,7 +120,7 @@ def jvp(f, primals, tangents, has_aux=False):
     return primal_out, tangent_out
 
 
-def jacfwd(f, argnums=0, has_aux=False, chunk_size=None):
+def jacfwd(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     """The Jacobian of ``f`` by forward mode: all columns in one forward pass.
 
     A batch of one-hot tangents (one per input element) is pushed through at once;
@@ -147,6 +147,12 @@ def jacfwd(f, argnums=0, has_aux=False, chunk_size=None):
         for x in in_leaves:
             arr = as_array(x, "jacfwd")
             check_inexact(arr, "jacfwd")
+            if (arr.dtype.kind == "c") != holomorphic:
+                raise TypeError(
+                    "jacfwd with holomorphic=True requires complex-valued inputs" if holomorphic else
+                    f"jacfwd requires real-valued inputs, but got {arr.dtype}; for holomorphic "
+                    "functions pass holomorphic=True, otherwise use jvp directly"
+                )
             arrays.append(arr)
         sizes = [a.size for a in arrays]
         total = sum(sizes)
@@ -221,7 +227,7 @@ def linearize(f, *primals):
     return out, f_jvp
 
 
-def hessian(f, argnums=0, has_aux=False):
+def hessian(f, argnums=0, has_aux=False, holomorphic=False):
     """The Hessian of a scalar ``f``: ``jacfwd(jacrev(f))`` (forward over reverse).
 
     The result has shape ``in + in`` (nested per argument pair for pytrees or several
@@ -235,7 +241,8 @@ def hessian(f, argnums=0, has_aux=False):
     array([[ 6.,  0.],
            [ 0., 12.]])
     """
-    return jacfwd(jacrev(f, argnums, has_aux=has_aux), argnums, has_aux=has_aux)
+    return jacfwd(jacrev(f, argnums, has_aux=has_aux, holomorphic=holomorphic), argnums,
+                  has_aux=has_aux, holomorphic=holomorphic)
 
 
 def hvp(f, primals, tangents):

@@ -162,6 +162,28 @@ def vjp(f, *primals, has_aux=False):
     return out, vjp_fn
 
 
+def _check_holomorphic_inputs(leaves, name):
+    for t in leaves:
+        if t._data.dtype.kind != "c":
+            raise TypeError(
+                f"{name} with holomorphic=True requires complex-valued inputs, but got "
+                f"{t._data.dtype}"
+            )
+
+
+def _check_output_kinds(out_leaves, name, holomorphic):
+    """Real outputs unless holomorphic (then complex), as JAX requires: for a complex output
+    of a function that is not holomorphic, a single cotangent does not define the result."""
+    for o in out_leaves:
+        kind = o._data.dtype.kind
+        if holomorphic and kind != "c":
+            raise TypeError(f"{name} with holomorphic=True requires complex-valued outputs, but got {o._data.dtype}")
+        if not holomorphic and kind != "f":
+            hint = (" For holomorphic differentiation, pass holomorphic=True; for other "
+                    "functions with complex outputs, use vjp directly.") if kind == "c" else ""
+            raise TypeError(f"{name} requires real-valued (floating-point) outputs, but the function returned {o._data.dtype}.{hint}")
+
+
 def _scalar_output(out_leaves, name):
     if not out_leaves:
         raise TypeError(f"{name} requires the function to return a scalar (one-element) array, but it returned None or an empty pytree")
@@ -172,13 +194,10 @@ def _scalar_output(out_leaves, name):
             f"{name} requires a scalar (one-element) output, but the function returned shape "
             f"{shape}; for non-scalar outputs use jacrev (the whole Jacobian) or vjp"
         )
-    o = out_leaves[0]
-    if o._data.dtype.kind not in "fc":
-        raise TypeError(f"{name} requires a floating-point output, but the function returned {o._data.dtype}")
-    return o
+    return out_leaves[0]
 
 
-def value_and_grad(f, argnums=0, has_aux=False):
+def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
     """A function returning ``(f(*args), gradient)``; see :func:`grad`.
 
     Examples
@@ -197,6 +216,9 @@ def value_and_grad(f, argnums=0, has_aux=False):
         traced = _Traced(f_, args, argnums, has_aux, "grad")
         (out_leaves, _) = output_leaves(traced.out, "grad")
         o = _scalar_output(out_leaves, "grad")
+        _check_output_kinds([o], "grad", holomorphic)
+        if holomorphic:
+            _check_holomorphic_inputs(traced.leaves, "grad")
         xp = namespace(o._data)
         seed = xp.ones(o._data.shape, dtype=o._data.dtype)
         grads = traced.pull_back([o], [seed], retain_graph=False)
@@ -210,7 +232,7 @@ def value_and_grad(f, argnums=0, has_aux=False):
     return value_and_grad_f
 
 
-def grad(f, argnums=0, has_aux=False):
+def grad(f, argnums=0, has_aux=False, holomorphic=False):
     """The gradient of a scalar-valued ``f`` with respect to argument(s) ``argnums``.
 
     Parameters
@@ -237,7 +259,7 @@ def grad(f, argnums=0, has_aux=False):
     >>> fg.grad(fg.grad(lambda x: x ** 3))(2.0)
     12.0
     """
-    vg = value_and_grad(f, argnums, has_aux)
+    vg = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f)
     def grad_f(*args, **kwargs):
@@ -249,18 +271,12 @@ def grad(f, argnums=0, has_aux=False):
     return grad_f
 
 
-def _check_inexact_outputs(out_leaves, name):
-    for o in out_leaves:
-        if o._data.dtype.kind not in "fc":
-            raise TypeError(f"{name} requires floating-point outputs, but the function returned {o._data.dtype}")
-
-
 def _jacobian_tree(out_treedef, out_leaves, per_out_in, traced):
     """Nest Jacobian blocks as JAX does: the output's structure, each leaf the inputs'."""
     return _tree.unflatten(out_treedef, [traced.per_argument(row) for row in per_out_in])
 
 
-def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
+def jacrev(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     """The Jacobian of ``f`` by reverse mode: all rows in one backward pass.
 
     A batch of one-hot cotangents (one per output element) goes through the tape at once;
@@ -281,7 +297,9 @@ def jacrev(f, argnums=0, has_aux=False, chunk_size=None):
     def jacrev_f(*args):
         traced = _Traced(f, args, argnums, has_aux, "jacrev")
         out_leaves, out_treedef = output_leaves(traced.out, "jacrev")
-        _check_inexact_outputs(out_leaves, "jacrev")
+        _check_output_kinds(out_leaves, "jacrev", holomorphic)
+        if holomorphic:
+            _check_holomorphic_inputs(traced.leaves, "jacrev")
         total = sum(o._data.size for o in out_leaves)
         step = total if not chunk_size else int(chunk_size)
         if step <= 0 and total:
