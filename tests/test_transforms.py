@@ -1226,5 +1226,7 @@ def test_complex_outputs_need_holomorphic():
         fg.jacrev(fnp.exp)(z)
     with pytest.raises(TypeError, match="requires real-valued inputs"):
         fg.jacfwd(fnp.exp)(z)
-    with pytest.raises(TypeError, match="requires complex-valued inputs"):
+    with pytest.raises(TypeError, match="requires complex-valued outputs"):
         fg.grad(lambda v: fnp.sum(v), holomorphic=True)(np.array([1.0]))
+    with pytest.raises(TypeError, match="requires complex-valued inputs"):
+        fg.grad(lambda v: fnp.sum(v * 1j), holomorphic=True)(np.array([1.0]))
