@@ -21,6 +21,7 @@ from .node import SECOND_BACKWARD_MESSAGE, AccumulateGrad, RetainGradHook, tenso
 __all__ = ["backward", "grad", "run_backward"]
 
 _state = _grad_mode._state
+_OWNED_REFS = 4
 
 
 def _as_sequence(x) -> tuple:
@@ -250,6 +251,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
                 else:
                     buffers[nxt] = ct
                     heappush(heap, (-nxt._seq, nxt))
+            # Drop this frame's references, so a leaf can take its gradient without a copy.
+            grads = ct = g = None
     finally:
         errstate.__exit__(None, None, None)
         _state.enabled = prev_mode
@@ -399,8 +402,9 @@ def _store_grad(tensor, g, create_graph) -> None:
     if current is None:
         # Steal the array when nothing else can see it (a fresh, owned result); otherwise
         # copy, so that .grad never aliases a user's gradient or another leaf's .grad.
-        # References here: this frame's ``g``, and getrefcount's argument.
-        if not (g.base is None and g.flags.writeable and sys.getrefcount(g) <= 3):
+        # References when it is owned: run_backward's ``g``, _accumulate's, this frame's,
+        # and getrefcount's argument.
+        if not (g.base is None and g.flags.writeable and sys.getrefcount(g) <= _OWNED_REFS):
             g = g.copy()
         tensor._grad = _from_array(g)
     elif current._grad_fn is not None or current._requires_grad:
