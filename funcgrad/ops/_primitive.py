@@ -189,25 +189,48 @@ class Primitive:
 
 def _apply(prim: Primitive, args: tuple):
     """Run ``prim`` on arguments that include a Tensor; record a Node when needed."""
+    # Gather the inputs' arrays and flags; unary and binary primitives (nearly every call)
+    # take a path without loops.
     nin = prim.nin
-    variadic = nin < 0
-    inputs = args[0] if variadic else args[:nin]
-    raw = []
-    requires = False
-    dual = False
-    for a in inputs:
-        if isinstance(a, Tensor):
-            raw.append(a._data)
-            if a._requires_grad:
-                requires = True
-            if a._fw is not None:
-                dual = True
+    if nin == 1:
+        x = args[0]  # __call__ checked that it is a Tensor
+        inputs = (x,)
+        raw = (x._data,)
+        requires = x._requires_grad
+        dual = x._fw is not None
+        out = prim.forward(x._data, *args[1:]) if len(args) > 1 else prim.forward(x._data)
+    elif nin == 2:
+        x, y = args[0], args[1]
+        inputs = (x, y)
+        requires = dual = False
+        xt, yt = isinstance(x, Tensor), isinstance(y, Tensor)
+        if xt:
+            xd = x._data
+            requires = x._requires_grad
+            dual = x._fw is not None
         else:
-            raw.append(a)
-    if variadic:
-        out = prim.forward(raw, *args[1:])
+            xd = x
+        if yt:
+            yd = y._data
+            requires = requires or y._requires_grad
+            dual = dual or y._fw is not None
+        else:
+            yd = y
+        raw = (xd, yd)
+        out = prim.forward(xd, yd, *args[2:]) if len(args) > 2 else prim.forward(xd, yd)
     else:
-        out = prim.forward(*raw, *args[nin:])
+        variadic = nin < 0
+        inputs = args[0] if variadic else args[:nin]
+        raw = []
+        requires = dual = False
+        for a in inputs:
+            if isinstance(a, Tensor):
+                raw.append(a._data)
+                requires = requires or a._requires_grad
+                dual = dual or a._fw is not None
+            else:
+                raw.append(a)
+        out = prim.forward(raw, *args[1:]) if variadic else prim.forward(*raw, *args[nin:])
     if type(out) is not _ndarray:
         out = _asarray(out)
 
@@ -221,23 +244,30 @@ def _apply(prim: Primitive, args: tuple):
 
     pick = prim.pick_node
     node = prim.node_types[0 if pick is None else pick(args)]()
-    nxt = []
-    for a in inputs:
-        if isinstance(a, Tensor) and a._requires_grad:
-            nxt.append(a._grad_fn or a._get_accumulator())
-        else:
-            nxt.append(None)
-    node._next = tuple(nxt)
+    if nin == 1:
+        node._next = (x._grad_fn or x._get_accumulator(),)
+    elif nin == 2:
+        node._next = (
+            (x._grad_fn or x._get_accumulator()) if xt and x._requires_grad else None,
+            (y._grad_fn or y._get_accumulator()) if yt and y._requires_grad else None,
+        )
+    else:
+        node._next = tuple([
+            (a._grad_fn or a._get_accumulator()) if isinstance(a, Tensor) and a._requires_grad
+            else None
+            for a in inputs
+        ])
     node._seq = next_sequence_number()
-    node._pre_hooks = None
-    node._post_hooks = None
-    node._versions = None
-    node._ans_fw = None
-    node._shapes = tuple([getattr(r, "shape", ()) for r in raw]) if prim.broadcasts else None
+    node._pre_hooks = node._post_hooks = node._versions = node._ans_fw = None
+    node._shapes = _broadcast_shapes(inputs, raw, out) if prim.broadcasts else None
 
-    result = _from_array(out)
+    result = _new_tensor(_Tensor)
+    result._data = out
     result._grad_fn = node
     result._requires_grad = True
+    result._grad = result._base = result._hooks = result._accumulator = result._fw = None
+    result._version = [0]
+    result._retains_grad = False
     if prim.view:
         _make_view(result, inputs[0])
 
@@ -245,7 +275,7 @@ def _apply(prim: Primitive, args: tuple):
     # in-place change before backward is caught.
     save = prim.save
     versions = None
-    if variadic:
+    if nin < 0:
         code = save[:1]
         saved = [a if code == "v" else (np.shape(r) if code == "s" else None) for a, r in zip(inputs, raw)]
         if code == "v":
@@ -253,7 +283,16 @@ def _apply(prim: Primitive, args: tuple):
         node._saved = (tuple(saved),) + args[1:]
     elif prim.saves_all_inputs:
         node._saved = args
-        versions = [(a._version, a._version[0]) for a in inputs if isinstance(a, Tensor)]
+        if nin == 1:
+            versions = [(x._version, x._version[0])]
+        elif nin == 2:
+            versions = []
+            if xt:
+                versions.append((x._version, x._version[0]))
+            if yt:
+                versions.append((y._version, y._version[0]))
+        else:
+            versions = [(a._version, a._version[0]) for a in inputs if isinstance(a, Tensor)]
     else:
         saved = list(args)
         for i, code in enumerate(save):
@@ -348,6 +387,20 @@ def _broadcast_tangent(t, t_shape, expected, nb):
         return expand(t, expected)  # an unbatched tangent: same for every batch entry
     pad = len(expected) - nb - len(own)
     return expand(reshape(t, batch + (1,) * pad + own), expected)
+
+
+_new_tensor = object.__new__
+_Tensor = Tensor
+
+
+def _broadcast_shapes(inputs, raw, out):
+    """The input shapes, for the engine to sum cotangents down; None when no input that
+    needs a gradient was broadcast (the common case: nothing to undo)."""
+    out_shape = out.shape
+    for a, r in zip(inputs, raw):
+        if isinstance(a, Tensor) and a._requires_grad and r.shape != out_shape:
+            return tuple([getattr(r, "shape", ()) for r in raw])
+    return None
 
 
 def _asarray(out):

@@ -37,10 +37,6 @@ def forget(a) -> None:
         del _DIAGONALS[id(a)]
 
 
-def active() -> bool:
-    return bool(_DIAGONALS)
-
-
 def _diag_of_factor(other, n):
     """The diagonal of ``diag(1) * other`` (broadcast), or None if it is not cheap to tell."""
     shape = np.shape(other)

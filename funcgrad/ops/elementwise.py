@@ -57,7 +57,7 @@ def _add_jvp(t, ans, x, y):
 
 def _add_forward(x, y):
     out = x + y
-    if _structure.active():
+    if _structure._DIAGONALS:  # (a dict: cheaper than a call on this hot path)
         _structure.after_add(out, x, y)
     return out
 
@@ -78,7 +78,7 @@ def _sub_jvp(t, ans, x, y):
 
 def _sub_forward(x, y):
     out = x - y
-    if _structure.active():
+    if _structure._DIAGONALS:  # (a dict: cheaper than a call on this hot path)
         _structure.after_add(out, x, y, -1)
     return out
 
@@ -97,7 +97,7 @@ def _mul_jvp(t, ans, x, y):
 
 def _mul_forward(x, y):
     out = x * y
-    if _structure.active():
+    if _structure._DIAGONALS:  # (a dict: cheaper than a call on this hot path)
         _structure.after_mul(out, x, y)
     return out
 
