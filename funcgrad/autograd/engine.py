@@ -22,6 +22,7 @@ __all__ = ["backward", "grad", "run_backward"]
 
 _state = _grad_mode._state
 _OWNED_REFS = 4
+_NEEDS_ONE = (True,)
 
 
 def _as_sequence(x) -> tuple:
@@ -268,10 +269,15 @@ def _apply_node(node, g, needed, create_graph, retain_graph):
         raise RuntimeError(SECOND_BACKWARD_MESSAGE)
     if node._versions is not None:
         _check_versions(node)
-    if needed is None:
-        needs = tuple(n is not None for n in node._next)
+    nxt = node._next
+    if needed is not None:
+        needs = tuple([n is not None and n in needed for n in nxt])
+    elif len(nxt) == 1:
+        needs = _NEEDS_ONE  # a unary node exists only because its input needs a gradient
+    elif len(nxt) == 2:
+        needs = (nxt[0] is not None, nxt[1] is not None)
     else:
-        needs = tuple(n is not None and n in needed for n in node._next)
+        needs = tuple([n is not None for n in nxt])
     ans = node._ans
     if create_graph:
         if not isinstance(g, Tensor):
@@ -285,9 +291,12 @@ def _apply_node(node, g, needed, create_graph, retain_graph):
     else:
         if isinstance(g, Tensor):
             g = g._data
-        args = [a._data if isinstance(a, Tensor) else a for a in saved]
-        if prim.nin < 0:
-            args[0] = [a._data if isinstance(a, Tensor) else a for a in args[0]]
+        if prim.saves_input_values:  # saved Tensors are handed to the rule as arrays
+            args = [a._data if isinstance(a, Tensor) else a for a in saved]
+            if prim.nin < 0:
+                args[0] = [a._data if isinstance(a, Tensor) else a for a in args[0]]
+        else:
+            args = saved
     grads = prim.vjp(g, needs, ans, *args)
     if not retain_graph and node._saves_values:
         node._saved = None

@@ -141,6 +141,7 @@ class Primitive:
         self.nin = nin  # -1: variadic (a tuple of arrays first, then the params)
         self.save = save or "-" * max(nin, 1)
         self.saves_all_inputs = nin > 0 and self.save == "v" * nin
+        self.saves_input_values = "v" in self.save
         self.save_output = save_output
         self.broadcasts = broadcasts
         self.view = view
