@@ -260,7 +260,17 @@ def _apply(prim: Primitive, args: tuple):
         ])
     node._seq = next_sequence_number()
     node._pre_hooks = node._post_hooks = node._versions = node._ans_fw = None
-    node._shapes = _broadcast_shapes(inputs, raw, out) if prim.broadcasts else None
+    if not prim.broadcasts:
+        node._shapes = None
+    elif nin == 2:  # inline: the commonest case by far
+        out_shape = out.shape
+        if (xt and x._requires_grad and xd.shape != out_shape) or (
+                yt and y._requires_grad and yd.shape != out_shape):
+            node._shapes = (getattr(xd, "shape", ()), getattr(yd, "shape", ()))
+        else:
+            node._shapes = None
+    else:
+        node._shapes = _broadcast_shapes(inputs, raw, out)
 
     result = _new_tensor(_Tensor)
     result._data = out
