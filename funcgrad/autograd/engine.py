@@ -130,30 +130,43 @@ def _namespace(a):
     return namespace(a)
 
 
+def _seq_of(node):
+    return node._seq
+
+
 def _needed_nodes(roots, targets):
-    """The Nodes from which some target is reachable (those the pass must run), and
-    whether the graph also reaches a leaf that is not a target (so that the gradients may
-    depend on Tensors the caller differentiates later)."""
-    needed = set()
-    done = set()
+    """Which Nodes the pass must run, when only ``targets`` are wanted.
+
+    Returns ``needed`` (every Node from which a target is reachable), ``needs`` (for each
+    Node that must run its rule: which of its inputs want a cotangent) and whether the graph
+    also reaches a leaf that is not a target (the gradients may then depend on Tensors the
+    caller differentiates later).
+    """
+    seen = set(roots)
+    order = list(roots)
+    stack = list(roots)
     external = False
-    stack = [(n, False) for n in roots]
     while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            if node in targets or any(n in needed for n in node._next if n is not None):
-                needed.add(node)
-            continue
-        if node in done:
-            continue
-        done.add(node)
+        node = stack.pop()
         if type(node) is AccumulateGrad and node not in targets:
             external = True
-        stack.append((node, True))
         for n in node._next:
-            if n is not None and n not in done:
-                stack.append((n, False))
-    return needed, external
+            if n is not None and n not in seen:
+                seen.add(n)
+                order.append(n)
+                stack.append(n)
+    # Inputs come before their consumers in sequence order: one pass settles every Node.
+    order.sort(key=_seq_of)
+    needed = set()
+    needs = {}
+    for node in order:
+        flags = tuple([n is not None and n in needed for n in node._next])
+        if True in flags:
+            needs[node] = flags
+            needed.add(node)
+        elif node in targets:
+            needed.add(node)
+    return needed, needs, external
 
 
 def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None, accumulate=True,
@@ -189,14 +202,14 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
         root_nodes.append(out._grad_fn or out._get_accumulator())
 
     target_index = None
-    needed = None
+    needed = needs_of = None
     captured = None
     if targets is not None:
         target_index = {}
         for k, node in enumerate(targets):
             target_index.setdefault(node, []).append(k)
         captured = [None] * len(targets)
-        needed, external = _needed_nodes(root_nodes, target_index)
+        needed, needs_of, external = _needed_nodes(root_nodes, target_index)
         if create_graph is None:
             create_graph = external
     create_graph = bool(create_graph)
@@ -237,9 +250,13 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
                 if accumulate and (target_index is None or node in target_index):
                     _accumulate(node, g, create_graph)
                 continue
-            if needed is not None and not any(n is not None and n in needed for n in node._next):
-                continue  # a target with nothing needed beyond it: do not run (or free) it
-            grads = _apply_node(node, g, needed, create_graph, retain_graph)
+            if needs_of is None:
+                needs = None
+            else:
+                needs = needs_of.get(node)
+                if needs is None:
+                    continue  # a target with nothing needed beyond it: do not run (or free) it
+            grads = _apply_node(node, g, needs, create_graph, retain_graph)
             if node._post_hooks is not None:
                 _run_post_hooks(node, grads, g)
             for nxt, ct in zip(node._next, grads):
@@ -260,7 +277,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
     return captured
 
 
-def _apply_node(node, g, needed, create_graph, retain_graph):
+def _apply_node(node, g, needs, create_graph, retain_graph):
     """Run one Node's VJP rule, summing cotangents down to broadcast inputs' shapes."""
 
     prim = node.primitive
@@ -269,15 +286,14 @@ def _apply_node(node, g, needed, create_graph, retain_graph):
         raise RuntimeError(SECOND_BACKWARD_MESSAGE)
     if node._versions is not None:
         _check_versions(node)
-    nxt = node._next
-    if needed is not None:
-        needs = tuple([n is not None and n in needed for n in nxt])
-    elif len(nxt) == 1:
-        needs = _NEEDS_ONE  # a unary node exists only because its input needs a gradient
-    elif len(nxt) == 2:
-        needs = (nxt[0] is not None, nxt[1] is not None)
-    else:
-        needs = tuple([n is not None for n in nxt])
+    if needs is None:  # (given when only some inputs lead to what is wanted)
+        nxt = node._next
+        if len(nxt) == 1:
+            needs = _NEEDS_ONE  # a unary node exists only because its input needs a gradient
+        elif len(nxt) == 2:
+            needs = (nxt[0] is not None, nxt[1] is not None)
+        else:
+            needs = tuple([n is not None for n in nxt])
     ans = node._ans
     if create_graph:
         if not isinstance(g, Tensor):
