@@ -44,10 +44,12 @@ def jacobian_numpy(W, b, x):
 
 
 def build_jacobian(cfg):
-    W, b, x = jacobian_problem(128 if cfg.quick else 512)
+    n = 128 if cfg.quick else 512
+    W, b, x = jacobian_problem(n)
     want = jacobian_numpy(W, b, x)
     built = Built(cases=[Case("hand-written NumPy", lambda: jacobian_numpy(W, b, x), LIMIT)],
-                  baseline="hand-written NumPy", repeat=5 if cfg.quick else 15)
+                  baseline="hand-written NumPy", repeat=5 if cfg.quick else 15,
+                  title=f"full {n}x{n} Jacobian of tanh(W@x+b)*x (float64)")
 
     def f(x):
         return fnp.tanh(W @ x + b) * x
@@ -124,10 +126,12 @@ def hessian_numpy(A, x):
 
 
 def build_hessian(cfg):
-    A, x = hessian_problem(64 if cfg.quick else 256)
+    n = 64 if cfg.quick else 256
+    A, x = hessian_problem(n)
     want = hessian_numpy(A, x)
     built = Built(cases=[Case("hand-written NumPy", lambda: hessian_numpy(A, x), LIMIT)],
-                  baseline="hand-written NumPy", repeat=5 if cfg.quick else 15)
+                  baseline="hand-written NumPy", repeat=5 if cfg.quick else 15,
+                  title=f"full {n}x{n} Hessian of sum(tanh(A@x)) (float64)")
 
     def g(x):
         return fnp.sum(fnp.tanh(A @ x))

@@ -134,6 +134,15 @@ def _from_array(data) -> "Tensor":
     return t
 
 
+def _memory(t):
+    """``t``'s data as an array that can be written and shared: a 0-d NumPy scalar result
+    (kept as a scalar for speed) becomes a 0-d array first."""
+    data = t._data
+    if isinstance(data, np.generic):
+        data = t._data = np.asarray(data)
+    return data
+
+
 def _unwrap(x):
     return x._data if isinstance(x, Tensor) else x
 
@@ -203,7 +212,7 @@ class Tensor:
     @property
     def data(self) -> "Tensor":
         """The same values as a Tensor that shares memory but is cut from the graph."""
-        t = _from_array(self._data)
+        t = _from_array(_memory(self))
         t._version = self._version
         return t
 
@@ -372,7 +381,7 @@ class Tensor:
                     "copy the tensor to host memory first."
                 )
             return self._data.get()
-        return self._data
+        return _memory(self)
 
     def __array__(self, dtype=None, copy=None):
         data = _backend_to_numpy(self._data)
@@ -546,7 +555,7 @@ class Tensor:
 
     def detach(self) -> "Tensor":
         """A new Tensor with the same data (shared memory), cut from the graph."""
-        t = _from_array(self._data)
+        t = _from_array(_memory(self))
         t._version = self._version
         return t
 
@@ -633,7 +642,7 @@ class Tensor:
             recording = self._requires_grad or other_requires
         if self._fw is not None or any(isinstance(a, Tensor) and a._fw is not None for a in args):
             recording = True  # forward-mode tangents must follow the new value
-        data = self._data
+        data = _memory(self)
         if not recording:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
             out = prim.forward(data, *raw)
@@ -718,7 +727,7 @@ class Tensor:
         value_requires = isinstance(value, Tensor) and value._requires_grad
         if not (_grad_state.enabled and (self._requires_grad or value_requires)):
             # Nothing to record: write straight into memory (no functional copy).
-            self._data[key] = _unwrap(value)
+            _memory(self)[key] = _unwrap(value)
             self._version[0] += 1
             return
         self._inplace(_ops.index_put, value, key)

@@ -429,7 +429,9 @@ def _store_grad(tensor, g, create_graph) -> None:
         # copy, so that .grad never aliases a user's gradient or another leaf's .grad.
         # References when it is owned: run_backward's ``g``, _accumulate's, this frame's,
         # and getrefcount's argument.
-        if not (g.base is None and g.flags.writeable and sys.getrefcount(g) <= _OWNED_REFS):
+        if isinstance(g, np.generic):
+            g = np.asarray(g)  # a NumPy scalar: .grad holds an array, written in place later
+        elif not (g.base is None and g.flags.writeable and sys.getrefcount(g) <= _OWNED_REFS):
             g = g.copy()
         tensor._grad = _from_array(g)
     elif current._grad_fn is not None or current._requires_grad:

@@ -415,10 +415,12 @@ def _broadcast_shapes(inputs, raw, out):
 
 
 def _asarray(out):
-    # NumPy returns scalars (np.float32) for 0-d results; a Tensor always holds an array.
-    if isinstance(out, np.generic) or not hasattr(out, "shape"):
-        return np.asarray(out)
-    return out
+    # A 0-d result stays a NumPy scalar (np.float64): arithmetic on those is several times
+    # faster than on 0-d arrays, which matters for scalar-heavy code. Tensor turns it into a
+    # 0-d array where an array is required (in-place writes, .numpy()).
+    if isinstance(out, np.generic) or hasattr(out, "shape"):
+        return out
+    return np.asarray(out)
 
 
 def _make_view(result: Tensor, source) -> None:
