@@ -15,6 +15,7 @@ import numpy as np
 
 from . import backend as _backend
 from .autograd import grad_mode as _grad_mode
+from .autograd.node import AccumulateGrad as _AccumulateGrad
 
 __all__ = ["Tensor", "Size", "device"]
 
@@ -616,9 +617,7 @@ class Tensor:
     def _get_accumulator(self):
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
-            from .autograd.node import AccumulateGrad
-
-            acc = AccumulateGrad(self)
+            acc = _AccumulateGrad(self)
             self._accumulator = weakref.ref(acc)
         return acc
 

@@ -15,7 +15,10 @@ from heapq import heappop, heappush
 import numpy as np
 
 from . import grad_mode as _grad_mode
+from ..backend import namespace
 from ..tensor import Size, Tensor, _from_array
+from ..ops.reduce import sum_to_shape  # (the tensor module has loaded the primitives)
+from ..ops.ufuncs import cast_cotangent
 from .node import SECOND_BACKWARD_MESSAGE, AccumulateGrad, RetainGradHook, tensor_type_name
 
 __all__ = ["backward", "grad", "run_backward"]
@@ -118,16 +121,8 @@ def _make_root_grads(outputs, grad_outputs, create_graph):
     return roots
 
 
-def _cast_cotangent(g, dtype):
-    from ..ops.ufuncs import cast_cotangent
-
-    return cast_cotangent(g, dtype)
-
-
-def _namespace(a):
-    from ..backend import namespace
-
-    return namespace(a)
+_cast_cotangent = cast_cotangent
+_namespace = namespace
 
 
 def _seq_of(node):
@@ -330,8 +325,6 @@ def _apply_node(node, g, needs, create_graph, retain_graph):
 
 
 def _sum_to(ct, shape, nb):
-    from ..ops.reduce import sum_to_shape
-
     return sum_to_shape(ct, shape, nb)
 
 

@@ -79,9 +79,10 @@ def sum_to_shape(x, shape, nb=0):
     xs = _data(x).shape
     shape = tuple(shape)
     lead = len(xs) - nb - len(shape)
-    axes = tuple(range(nb, nb + lead)) + tuple(
-        nb + lead + i for i, s in enumerate(shape) if s == 1 and xs[nb + lead + i] != 1
-    )
+    ones = tuple(nb + lead + i for i, s in enumerate(shape) if s == 1 and xs[nb + lead + i] != 1)
+    if not ones:  # only leading dimensions were added: sum them away, nothing to reshape
+        return sum(x, tuple(range(nb, nb + lead)), False) if lead else x
+    axes = tuple(range(nb, nb + lead)) + ones
     if axes:
         x = sum(x, axes, True)
     target = xs[:nb] + shape
