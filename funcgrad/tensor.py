@@ -644,6 +644,15 @@ class Tensor:
         data = _memory(self)
         if not recording:
             raw = [a._data if isinstance(a, Tensor) else a for a in args]
+            ufunc = _INPLACE_UFUNCS.get(prim.name) if isinstance(data, _ndarray) else None
+            if ufunc is not None:
+                # An optimizer step: one pass in place, no temporary.
+                try:
+                    ufunc(data, raw[0], out=data, casting="same_kind")
+                except TypeError:  # NumPy's casting error: say it as PyTorch does
+                    _write_into(data, prim.forward(data, *raw))
+                self._version[0] += 1
+                return self
             out = prim.forward(data, *raw)
         else:
             source = self
@@ -1120,6 +1129,10 @@ class Tensor:
 
     def isfinite(self):
         return _ops.isfinite(self)
+
+
+# In-place arithmetic that needs no recording runs as NumPy's ufunc with out=.
+_INPLACE_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
 
 
 def _true_division_operands(self, other):
