@@ -22,6 +22,10 @@ for _family in FAMILIES:
 
 
 def array_ufunc(ufunc, method, inputs, kwargs):
+    if not kwargs and method == "__call__":  # the operators (array @ tensor): no checks due
+        fn = UFUNCS.get(ufunc)
+        if fn is not None:
+            return fn(*inputs)
     if method != "__call__" or kwargs.get("out") is not None:
         raise TypeError(
             f"funcgrad: numpy.{ufunc.__name__}.{method} with out= or a method other than "

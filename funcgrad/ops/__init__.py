@@ -38,12 +38,15 @@ def to_device(x, device):
 
 
 def array_ufunc(ufunc, method, inputs, kwargs):
-    from ..numpy._dispatch import array_ufunc as dispatch
+    # funcgrad.numpy imports ops, so its dispatch tables are looked up at the first call.
+    global array_ufunc
+    from ..numpy._dispatch import array_ufunc
 
-    return dispatch(ufunc, method, inputs, kwargs)
+    return array_ufunc(ufunc, method, inputs, kwargs)
 
 
 def array_function(func, args, kwargs):
-    from ..numpy._dispatch import array_function as dispatch
+    global array_function
+    from ..numpy._dispatch import array_function
 
-    return dispatch(func, args, kwargs)
+    return array_function(func, args, kwargs)

@@ -44,6 +44,8 @@ def cast_cotangent(g, dtype):
     """``g`` as the cotangent of a value of ``dtype``: the real part for a real value (a
     complex cotangent's imaginary part says nothing about a real input), then the dtype."""
     dtype = np.dtype(dtype)
+    if _data(g).dtype == dtype:
+        return g
     if dtype.kind != "c":
         g = real_cotangent(g)
     return g if _data(g).dtype == dtype else astype(g, dtype)

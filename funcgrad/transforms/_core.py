@@ -100,6 +100,10 @@ def _open_levels(fw):
 def reverse_input(x, name):
     """A fresh Tensor requiring grad, with the value of ``x`` (still connected to the
     enclosing transforms when ``x`` is traced by them)."""
+    if type(x) is np.ndarray and x.dtype.kind in "fc":  # the common case, quickly
+        t = _from_array(x)
+        t._requires_grad = True
+        return t
     arr = as_array(x, name)
     check_inexact(arr, name)
     if isinstance(x, Tensor) and is_traced(x):
