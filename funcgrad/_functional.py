@@ -55,6 +55,11 @@ _SHAPE = {
 }
 for _name, _doc in {**_UNARY, **_REDUCTIONS, **_SHAPE}.items():
     globals()[_name] = _method(_name, _doc)
+# The elementwise functions are the primitives themselves: no wrapper on the hot path
+# (``fg.tanh(t)`` costs what ``t.tanh()`` does; arrays in give arrays out, as funcgrad.numpy).
+for _name in ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
+              "neg", "floor", "ceil", "maximum", "minimum"):
+    globals()[_name] = getattr(ops, _name)
 clip = globals()["clamp"]
 subtract, multiply, divide = globals()["sub"], globals()["mul"], globals()["div"]
 negative = globals()["neg"]
