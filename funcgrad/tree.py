@@ -63,7 +63,7 @@ class TreeDef:
         return "(" + inner + ("," if len(self.children) == 1 else "") + ")"
 
 
-_LEAF = TreeDef("leaf", None, ())
+_LEAF = LEAF = TreeDef("leaf", None, ())  # the structure of a single leaf
 
 
 def _is_namedtuple(x) -> bool:

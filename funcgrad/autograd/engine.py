@@ -155,7 +155,11 @@ def _needed_nodes(roots, targets):
     needed = set()
     needs = {}
     for node in order:
-        flags = tuple([n is not None and n in needed for n in node._next])
+        nxt = node._next
+        if len(nxt) == 1:
+            flags = (nxt[0] in needed,)  # (a single input always leads somewhere: not None)
+        else:
+            flags = tuple([n is not None and n in needed for n in nxt])
         if True in flags:
             needs[node] = flags
             needed.add(node)

@@ -148,6 +148,8 @@ def mirror(value, like):
 
 def mirror_tree(tree, like):
     """Mirror every Tensor leaf of ``tree``; other leaves pass through."""
+    if isinstance(tree, Tensor):
+        return mirror(tree, like)
     return _tree.map(lambda v: mirror(v, like) if isinstance(v, Tensor) else v, tree)
 
 
@@ -182,6 +184,8 @@ def one_hot_blocks(arrays, span):
 
 def output_leaves(out, name):
     """The leaves of a function's output pytree, each a Tensor, and its structure."""
+    if isinstance(out, Tensor):  # the commonest output: no tree to walk
+        return [out], _tree.LEAF
     leaves, treedef = _tree.flatten(out)
     result = []
     for leaf in leaves:
