@@ -37,7 +37,7 @@ from .creation import (
 )
 from .tensor import Size, Tensor, device
 from .transforms import (
-    custom_jvp, custom_vjp, stop_gradient, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, value_and_grad, vjp,
+    checkpoint, custom_jvp, custom_vjp, stop_gradient, grad, hessian, hvp, jacfwd, jacobian, jacrev, jvp, linearize, value_and_grad, vjp,
 )
 
 # torch's aliases for the dtypes

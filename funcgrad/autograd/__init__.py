@@ -10,6 +10,9 @@ Examples
 
 from ..creation import Variable
 from ._gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .anomaly_mode import (
+    detect_anomaly, is_anomaly_check_nan_enabled, is_anomaly_enabled, set_detect_anomaly,
+)
 from .engine import backward, grad
 from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -17,6 +20,7 @@ from .node import AccumulateGrad, Node
 
 __all__ = [
     "AccumulateGrad", "Function", "FunctionCtx", "GradcheckError", "Node", "Variable",
+    "detect_anomaly", "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_detect_anomaly",
     "backward", "enable_grad", "functional", "grad", "gradcheck", "gradgradcheck",
     "is_grad_enabled", "no_grad", "set_grad_enabled",
 ]

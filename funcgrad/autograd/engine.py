@@ -19,6 +19,8 @@ from ..backend import namespace
 from ..tensor import Size, Tensor, _from_array
 from ..ops.reduce import sum_to_shape  # (the tensor module has loaded the primitives)
 from ..ops.ufuncs import cast_cotangent
+from .anomaly_mode import _STATE as _ANOMALY
+from .anomaly_mode import check_cotangents
 from .node import SECOND_BACKWARD_MESSAGE, AccumulateGrad, RetainGradHook, tensor_type_name
 
 __all__ = ["backward", "grad", "run_backward"]
@@ -256,6 +258,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
                 if needs is None:
                     continue  # a target with nothing needed beyond it: do not run (or free) it
             grads = _apply_node(node, g, needs, create_graph, retain_graph)
+            if _ANOMALY[0] and _ANOMALY[1]:
+                check_cotangents(node, grads)
             if node._post_hooks is not None:
                 _run_post_hooks(node, grads, g)
             for nxt, ct in zip(node._next, grads):

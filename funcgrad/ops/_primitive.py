@@ -28,6 +28,7 @@ import re
 
 import numpy as np
 
+from ..autograd import anomaly_mode as _anomaly_mode
 from ..autograd import forward_ad as _forward_ad
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.node import Node, next_sequence_number
@@ -38,6 +39,7 @@ __all__ = ["Primitive", "Sample", "Const", "REGISTRY", "defprimitive"]
 REGISTRY: dict[str, "Primitive"] = {}
 
 _grad_state = _grad_mode._state
+_ANOMALY = _anomaly_mode._STATE
 _ndarray = np.ndarray
 
 
@@ -260,6 +262,8 @@ def _apply(prim: Primitive, args: tuple):
         ])
     node._seq = next_sequence_number()
     node._pre_hooks = node._post_hooks = node._versions = node._ans_fw = None
+    if _ANOMALY[0]:
+        _anomaly_mode.record_trace(node)
     if not prim.broadcasts:
         node._shapes = None
     elif nin == 2:  # inline: the commonest case by far

@@ -5,9 +5,10 @@
 over reverse. They nest to any order and compose with ``Tensor.backward``.
 """
 
+from .checkpoint import checkpoint
 from .custom import custom_jvp, custom_vjp, stop_gradient
 from .forward import hessian, hvp, jacfwd, jvp, linearize
 from .reverse import grad, jacobian, jacrev, value_and_grad, vjp
 
-__all__ = ["custom_jvp", "custom_vjp", "stop_gradient", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
+__all__ = ["checkpoint", "custom_jvp", "custom_vjp", "stop_gradient", "grad", "hessian", "hvp", "jacfwd", "jacobian", "jacrev", "jvp", "linearize",
            "value_and_grad", "vjp"]

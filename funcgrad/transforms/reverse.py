@@ -9,6 +9,7 @@ import numpy as np
 from .. import ops
 from .. import tree as _tree
 from ..autograd.engine import run_backward
+from ..autograd.grad_mode import enable_grad
 from ..ops import _structure
 from ..ops.ufuncs import cast_cotangent
 from ..backend import namespace
@@ -27,6 +28,12 @@ class _Traced:
     __slots__ = ("out", "aux", "leaves", "structure", "nums", "single", "likes", "traced_inputs")
 
     def __init__(self, f, args, argnums, has_aux, name):
+        # A transform records even where grad mode is off (inside no_grad, or in a backward
+        # pass that runs user code): as in torch.func, an outer no_grad does not apply.
+        with enable_grad():
+            self._trace(f, args, argnums, has_aux, name)
+
+    def _trace(self, f, args, argnums, has_aux, name):
         self.nums, self.single = argnums_tuple(argnums, len(args), name)
         new_args = list(args)
         self.leaves, self.structure, self.likes = [], [], []
