@@ -407,3 +407,43 @@ def test_grad_with_respect_to_a_non_leaf_stops_there_and_keeps_the_rest_of_the_g
     assert h.grad_fn._ans is not None  # ExpBackward0 did not run, so it kept its output
     loss.backward()
     np.testing.assert_allclose(x.grad.numpy(), 2 * np.exp(2 * np.array([1.0, 2.0])), rtol=1e-6)
+
+
+def test_a_fresh_gradient_is_taken_into_grad_without_a_copy():
+    x = fg.tensor(np.ones((3, 3)), requires_grad=True)
+    w = fg.tensor(np.ones((3, 3)), requires_grad=True)
+    y = x @ w
+    made = {}
+    y.grad_fn.register_hook(lambda grad_inputs, grad_outputs: made.update(ids={id(g._data) for g in grad_inputs}))
+    y.sum().backward()
+    assert id(x.grad._data) in made["ids"] and id(w.grad._data) in made["ids"]
+
+
+def test_calling_backward_inside_backward_is_a_clear_error():
+    x = fg.tensor([1.0, 2.0], requires_grad=True)
+    other = (fg.tensor([3.0], requires_grad=True) * 2).sum()
+    x.register_hook(lambda g: other.backward())
+    with pytest.raises(RuntimeError, match="backward\\(\\) was called while a backward pass is running"):
+        (x * x).sum().backward()
+    # autograd.grad (and the transforms) may run inside a pass
+    y = fg.tensor([1.0, 2.0], requires_grad=True)
+    inner = []
+    y.register_hook(lambda g: inner.append(fg.grad(lambda v: (v ** 2).sum())(np.array([3.0]))))
+    (y * y).sum().backward()
+    np.testing.assert_allclose(inner[0], [6.0])
+
+
+def test_two_threads_accumulate_into_one_shared_leaf():
+    shared = fg.tensor([1.0, 2.0], dtype=fg.float64, requires_grad=True)
+    rounds = 200
+
+    def worker(scale):
+        for _ in range(rounds):
+            (shared * scale).sum().backward()
+
+    threads = [threading.Thread(target=worker, args=(s,)) for s in (1.0, 2.0)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    np.testing.assert_allclose(shared.grad.numpy(), np.full(2, rounds * 3.0))

@@ -10,6 +10,7 @@ released as soon as a Node has run, unless ``retain_graph``.
 from __future__ import annotations
 
 import sys
+import threading
 from heapq import heappop, heappush
 
 import numpy as np
@@ -26,7 +27,7 @@ from .node import SECOND_BACKWARD_MESSAGE, AccumulateGrad, RetainGradHook, tenso
 __all__ = ["backward", "grad", "run_backward"]
 
 _state = _grad_mode._state
-_OWNED_REFS = 4
+_OWNED_REFS = 5
 _NEEDS_ONE = (True,)
 
 
@@ -409,8 +410,22 @@ def _accumulate(node, g, create_graph) -> None:
     _store_grad(leaf, g, create_graph)
 
 
+class _Pass(threading.local):
+    active = False  # a backward() (accumulating into .grad) is running in this thread
+
+
+_pass = _Pass()
+# Two threads backpropagating into one shared leaf must both be counted.
+_accumulate_lock = threading.Lock()
+
+
 def _store_grad(tensor, g, create_graph) -> None:
     """Add ``g`` into ``tensor.grad``: in place when possible, as PyTorch does."""
+    with _accumulate_lock:
+        _store_grad_unlocked(tensor, g, create_graph)
+
+
+def _store_grad_unlocked(tensor, g, create_graph) -> None:
 
     dtype = tensor._data.dtype
     if create_graph:
@@ -428,8 +443,8 @@ def _store_grad(tensor, g, create_graph) -> None:
     if current is None:
         # Steal the array when nothing else can see it (a fresh, owned result); otherwise
         # copy, so that .grad never aliases a user's gradient or another leaf's .grad.
-        # References when it is owned: run_backward's ``g``, _accumulate's, this frame's,
-        # and getrefcount's argument.
+        # References when it is owned: run_backward's ``g``, _accumulate's, _store_grad's,
+        # this frame's, and getrefcount's argument (_OWNED_REFS).
         if isinstance(g, np.generic):
             g = np.asarray(g)  # a NumPy scalar: .grad holds an array, written in place later
         elif not (g.base is None and g.flags.writeable and sys.getrefcount(g) <= _OWNED_REFS):
@@ -473,17 +488,28 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
     tensors = _as_sequence(tensors)
     if grad_tensors is not None:
         grad_tensors = _as_sequence(grad_tensors) if not isinstance(grad_tensors, Tensor) else (grad_tensors,)
-    if inputs is None:
-        run_backward(tensors, grad_tensors, retain_graph, create_graph)
-        return
-    inputs = _as_sequence(inputs)
-    if not inputs:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
-    targets = [_target_node(t, i) for i, t in enumerate(inputs)]
-    captured = run_backward(tensors, grad_tensors, retain_graph, create_graph, targets, accumulate=True)
-    for t, node, g in zip(inputs, targets, captured):
-        if g is not None and type(node) is not AccumulateGrad:
-            _store_grad(t, g, create_graph)
+    if _pass.active:
+        raise RuntimeError(
+            "backward() was called while a backward pass is running in this thread (from a "
+            "hook or a custom backward?). Accumulating into .grad from inside a pass is not "
+            "supported: compute what you need with funcgrad.autograd.grad(...), or call "
+            "backward() after the pass has finished."
+        )
+    _pass.active = True
+    try:
+        if inputs is None:
+            run_backward(tensors, grad_tensors, retain_graph, create_graph)
+            return
+        inputs = _as_sequence(inputs)
+        if not inputs:
+            raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        targets = [_target_node(t, i) for i, t in enumerate(inputs)]
+        captured = run_backward(tensors, grad_tensors, retain_graph, create_graph, targets, accumulate=True)
+        for t, node, g in zip(inputs, targets, captured):
+            if g is not None and type(node) is not AccumulateGrad:
+                _store_grad(t, g, create_graph)
+    finally:
+        _pass.active = False
 
 
 def _target_node(t, i):
