@@ -9,6 +9,8 @@ and a rule written for one cotangent is applied to a batch row by row
 
 from __future__ import annotations
 
+import threading
+
 import numpy as np
 
 from .. import ops
@@ -119,8 +121,17 @@ def per_batch_row(fn, g, nb):
     return result
 
 
-def _returns_given_output(arrays, out, state):
-    return out
+class _Pending(threading.local):
+    outputs = None  # the output a custom primitive's forward hands back, being recorded
+
+
+_pending = _Pending()
+
+
+def _returns_given_output(arrays, template, state):
+    # The output was computed by the user's function; the node keeps only ``template``
+    # (its shape and dtype, no memory), not the output itself.
+    return _pending.outputs.pop()
 
 
 class _CustomRule:
@@ -136,5 +147,10 @@ class _CustomRule:
     def _record(prim, inputs, out_leaves, packing, state):
         """A Tensor output (per leaf) recorded as ``prim`` applied to ``inputs``."""
         packed = packing.pack(out_leaves)
-        result = prim(tuple(inputs), packed, state)
+        xp = namespace(packed)
+        template = xp.broadcast_to(xp.zeros((), dtype=packed.dtype), packed.shape)
+        if _pending.outputs is None:
+            _pending.outputs = []
+        _pending.outputs.append(packed)
+        result = prim(tuple(inputs), template, state)
         return packing.unflatten(result)

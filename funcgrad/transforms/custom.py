@@ -106,7 +106,12 @@ class custom_vjp(_CustomRule):
         return self._record(self._prim, leaves, out_leaves, state.packing, state)
 
     def _cotangents(self, state, g_tree):
-        cts = self.bwd(*state.nondiff, state.residuals, g_tree)
+        residuals = state.residuals
+        if not grad_mode.is_grad_enabled():
+            # A backward pass that is not recorded: the residuals are plain values here, so
+            # that bwd (e.g. a checkpoint's recomputation) records nothing it need not.
+            residuals = _tree.map(lambda v: _from_array(v._data) if isinstance(v, Tensor) else v, residuals)
+        cts = self.bwd(*state.nondiff, residuals, g_tree)
         if not isinstance(cts, (tuple, list)) or len(cts) != len(state.structure):
             raise TypeError(
                 f"custom_vjp {self.fun.__name__!r}: bwd must return a tuple with one cotangent "

@@ -40,6 +40,11 @@ class _Traced:
         self.traced_inputs = False
         for n in self.nums:
             leaves, treedef = _tree.flatten(args[n])
+            if not leaves:
+                raise TypeError(
+                    f"{name}: argument {n} holds no arrays to differentiate (got {args[n]!r}); "
+                    f"arguments must be arrays or numbers (or pytrees of them)"
+                )
             fresh = [reverse_input(x, name) for x in leaves]
             self.traced_inputs |= any(is_traced(x) for x in leaves)
             self.structure.append((treedef, len(self.leaves), len(fresh)))
