@@ -97,8 +97,14 @@ def _sym_transpose(g, lower):
     return add(_tri(g, lower), _tri(_T(g), lower, strict=True))
 
 
-def _eye(n, dtype=np.float64):
-    return np.eye(n, dtype=dtype)
+def _eye(n, like):
+    """The identity in the real dtype of ``like`` (float32 stays float32)."""
+    return np.eye(n, dtype=_real_dtype(like))
+
+
+def _real_dtype(like):
+    dtype = np.dtype(_data(like).dtype)
+    return np.finfo(dtype).dtype if dtype.kind in "fc" else np.dtype(np.float64)
 
 
 def _gap_reciprocal(v):
@@ -238,12 +244,10 @@ def _slogdet_vjp(g, needs, ans, a):
     return (mul(g_log, _T(inv(a))),)
 
 
-_SIGN_HAS_NO_TANGENT = np.array([0.0, 1.0])
-
-
 def _slogdet_jvp(t, ans, a):
     d_log = sum(mul(_T(inv(a)), t[0]), (-2, -1), False)
-    return mul(unsqueeze(d_log, -1), _SIGN_HAS_NO_TANGENT)
+    sign_has_no_tangent = np.array([0, 1], dtype=_real_dtype(t[0]))
+    return mul(unsqueeze(d_log, -1), sign_has_no_tangent)
 
 
 slogdet = defprimitive(
@@ -389,9 +393,10 @@ pinv = defprimitive(
 
 # ---- Cholesky ---------------------------------------------------------------------------
 
-def _phi(n):
+def _phi(n, like):
     """The lower triangle with the diagonal halved: the projection in Cholesky's rules."""
-    return np.tril(np.ones((n, n))) - 0.5 * np.eye(n)
+    dtype = _real_dtype(like)
+    return np.tril(np.ones((n, n), dtype)) - dtype.type(0.5) * np.eye(n, dtype=dtype)
 
 
 def _cholesky_forward(a):
@@ -404,7 +409,7 @@ def _cholesky_vjp(g, needs, ans, a_shape):
     # S is L^-T Phi(L^T g) L^-1, carried back to the lower triangle that was read.
     chol = ans
     chol_t = _T(chol)
-    p = mul(matmul(chol_t, g), _phi(_shape(chol)[-1]))
+    p = mul(matmul(chol_t, g), _phi(_shape(chol)[-1], chol))
     y = solve_triangular(chol_t, p, False)  # L^-T P
     m = _T(solve_triangular(chol_t, _T(y), False))  # L^-T P L^-1
     return (_sym_transpose(m, True),)
@@ -415,7 +420,7 @@ def _cholesky_jvp(t, ans, a):
     ds = sym_from_triangle(t[0], True)
     z = solve_triangular(chol, ds, True)  # L^-1 dS
     x = _T(solve_triangular(chol, _T(z), True))  # L^-1 dS L^-T
-    return matmul(chol, mul(x, _phi(_shape(chol)[-1])))
+    return matmul(chol, mul(x, _phi(_shape(chol)[-1], chol)))
 
 
 cholesky = defprimitive(
@@ -519,7 +524,7 @@ def _eigh_vjp(g, needs, ans, a_shape, uplo):
     w, v = eigh_unpack(ans)
     g_w, g_v = eigh_unpack(g)
     n = a_shape[-1]
-    inner = add(mul(_gap_reciprocal(w), matmul(_T(v), g_v)), mul(_eye(n), unsqueeze(g_w, -2)))
+    inner = add(mul(_gap_reciprocal(w), matmul(_T(v), g_v)), mul(_eye(n, v), unsqueeze(g_w, -2)))
     g_s = matmul(matmul(v, inner), _T(v))
     return (_sym_transpose(g_s, uplo == "L"),)
 
@@ -528,7 +533,7 @@ def _eigh_jvp(t, ans, a, uplo):
     w, v = eigh_unpack(ans)
     ds = sym_from_triangle(t[0], uplo == "L")
     p = matmul(matmul(_T(v), ds), v)
-    dw = sum(mul(p, _eye(_shape(v)[-1])), -1, False)
+    dw = sum(mul(p, _eye(_shape(v)[-1], v)), -1, False)
     dv = matmul(v, mul(_gap_reciprocal(w), p))
     return cat((unsqueeze(dw, -2), dv), -2)
 
@@ -570,7 +575,7 @@ def _svd_vjp(g, needs, ans, a_shape):
     j = matmul(_T(u), g_u)
     kk = matmul(vh, _T(g_vh))
     s_row, s_col = unsqueeze(s, -2), unsqueeze(s, -1)
-    g_p = add(mul(_eye(k), unsqueeze(g_s, -2)),
+    g_p = add(mul(_eye(k, s), unsqueeze(g_s, -2)),
               add(mul(mul(f, sub(j, _T(j))), s_row), mul(s_col, mul(f, sub(kk, _T(kk))))))
     inner = matmul(g_p, vh)
     if n > k:
@@ -588,7 +593,7 @@ def _svd_jvp(t, ans, a):
     da = t[0]
     v = _T(vh)
     dp = matmul(matmul(_T(u), da), v)
-    ds = sum(mul(dp, _eye(k)), -1, False)
+    ds = sum(mul(dp, _eye(k, s)), -1, False)
     f = _gap_reciprocal(mul(s, s))
     s_row, s_col = unsqueeze(s, -2), unsqueeze(s, -1)
     dss = mul(dp, s_row)
