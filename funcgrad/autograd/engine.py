@@ -18,6 +18,7 @@ import numpy as np
 from . import grad_mode as _grad_mode
 from ..backend import namespace
 from ..tensor import Size, Tensor, _from_array
+from ..ops import _structure
 from ..ops.reduce import sum_to_shape  # (the tensor module has loaded the primitives)
 from ..ops.ufuncs import cast_cotangent
 from .anomaly_mode import _STATE as _ANOMALY
@@ -449,6 +450,8 @@ def _store_grad_unlocked(tensor, g, create_graph) -> None:
             g = np.asarray(g)  # a NumPy scalar: .grad holds an array, written in place later
         elif not (g.base is None and g.flags.writeable and sys.getrefcount(g) <= _OWNED_REFS):
             g = g.copy()
+        elif _structure._DIAGONALS:
+            _structure.forget(g)  # .grad is written in place later: no longer known diagonal
         tensor._grad = _from_array(g)
     elif current._grad_fn is not None or current._requires_grad:
         tensor._grad = current + _from_array(g)
