@@ -14,7 +14,7 @@ tensor([[4.5000, 4.5000],
         [4.5000, 4.5000]])
 """
 
-from . import autograd, backend, ops, testing, transforms, tree, viz
+from . import autograd, backend, ops, optim, testing, transforms, tree, viz
 from ._functional import (
     abs, add, all, amax, amin, any, argmax, argmin, cat, ceil, clamp, clip, clone, concat,
     concatenate, cos, detach, div, divide, dot, eq, exp, flatten, floor, ge, gt, isfinite, isnan,
