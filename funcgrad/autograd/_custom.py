@@ -18,16 +18,13 @@ from .. import tree as _tree
 from ..backend import namespace
 from ..ops._primitive import Primitive, _strip_levels
 from ..tensor import Tensor, _from_array
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from . import forward_ad, grad_mode
 from .engine import run_backward
 
 
 def _camel(name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in name.replace("<", "").replace(">", "").split("_"))
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def strip_current(tree):

@@ -19,6 +19,7 @@ from .. import ops
 from ..backend import namespace
 from ..ops.sorting import inverse_permutation, permute_along_axis
 from ..tensor import Tensor, _from_array
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 
 __all__ = [
     "argpartition", "argsort", "argwhere", "choose", "compress", "extract", "flatnonzero",
@@ -29,10 +30,6 @@ NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_
 
 
 # ---- helpers ----------------------------------------------------------------------------
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _has_tensor(obj) -> bool:

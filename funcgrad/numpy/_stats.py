@@ -18,6 +18,7 @@ import numpy as np
 from .. import ops
 from ..ops import stats as _stats
 from ..tensor import Tensor, _from_array
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 
 __all__ = [
     "average", "count_nonzero", "cumprod", "cumsum", "cumulative_prod", "cumulative_sum",
@@ -30,10 +31,6 @@ _AxisError = getattr(np, "exceptions", np).AxisError
 
 
 # ---- helpers ----------------------------------------------------------------------------
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _any_tensor(*xs) -> bool:

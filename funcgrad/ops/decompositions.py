@@ -40,6 +40,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 from .elementwise import add, div, mul, neg, sub, where
 from .index import getitem
@@ -51,10 +52,6 @@ try:  # SciPy's triangular solve, when installed; NumPy's LU solve otherwise
     from scipy.linalg import solve_triangular as _scipy_solve_triangular
 except ImportError:  # pragma: no cover
     _scipy_solve_triangular = None
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _shape(x):

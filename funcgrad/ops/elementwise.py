@@ -11,16 +11,13 @@ from __future__ import annotations
 import numpy as np
 
 from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from . import _structure
 from ._primitive import Const, Sample, defprimitive
 
 _UNARY = [Sample((3, 4)), Sample(())]
 _POSITIVE = [Sample((3, 4), low=0.3, high=2.0), Sample((), low=0.3, high=2.0)]
 _BINARY = [Sample((3, 4), (3, 4)), Sample((2, 3, 1), (4,)), Sample((), (2, 2))]
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _scale(g, r):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import namespace
-from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Const, Sample, defprimitive  # noqa: F401
 
 __all__ = [
@@ -41,10 +41,6 @@ _SWAPPED = {"backward": "forward", "ortho": "ortho", "forward": "backward"}
 def swap_norm(norm: str) -> str:
     """The norm whose scale on the opposite transform equals ``norm``'s on this one."""
     return _SWAPPED[norm]
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _shape(x):

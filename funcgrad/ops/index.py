@@ -11,6 +11,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, _make_view, defprimitive
 
 _BASIC = (int, slice, type(None), type(Ellipsis))
@@ -95,10 +96,6 @@ def _batch_key(key, nb, value):
             "a slice is not supported yet; index in two steps"
         )
     return _batched(key, nb)
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _pick_getitem(args):

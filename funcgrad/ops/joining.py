@@ -16,17 +16,13 @@ import functools
 import numpy as np
 
 from ..backend import namespace
-from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 
 __all__ = [
     "flip", "roll", "pad", "pad_transpose", "repeat", "repeat_transpose", "diagonal",
     "diagonal_transpose", "LINEAR_PAD_MODES",
 ]
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _neg(axes, ndim):

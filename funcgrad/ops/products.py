@@ -32,6 +32,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Const, Sample, defprimitive  # noqa: F401
 from .elementwise import add
 from .linalg import matmul
@@ -45,10 +46,6 @@ __all__ = ["einsum", "parse_subscripts", "conj"]
 _LETTERS = string.ascii_uppercase + string.ascii_lowercase
 _LABEL = {c: i for i, c in enumerate(_LETTERS)}
 _ELLIPSIS_BASE = len(_LETTERS)
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _shape(x):

@@ -8,14 +8,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 from .elementwise import abs, div, equal, mul, pow, sqrt, where
 from .shape import reshape
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _axes(axis, ndim) -> tuple:

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 
 
@@ -78,10 +79,6 @@ def _permute_jvp(t, ans, x, axes):
     nd = len(axes)
     nb = np.ndim(_data(t[0])) - nd
     return permute(t[0], tuple(range(nb)) + tuple(nb + a % nd for a in axes))
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _permute_forward(x, axes):

@@ -13,12 +13,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import namespace
-from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def inverse_permutation(perm, axis):

@@ -12,15 +12,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 from .elementwise import _scale, add, div, mul, where
 from .index import getitem
 from .reduce import sum
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 _AxisError = getattr(np, "exceptions", np).AxisError

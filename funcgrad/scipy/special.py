@@ -13,15 +13,12 @@ from .. import ops
 from ..ops.stats import xlog1py as _xlog1py
 from ..ops.stats import xlogy as _xlogy
 from ..tensor import Tensor
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 
 __all__ = [
     "entr", "expit", "kl_div", "log_softmax", "logit", "logsumexp", "rel_entr", "softmax",
     "xlog1py", "xlogy",
 ]
-
-
-def _data(x):
-    return x._data if isinstance(x, Tensor) else x
 
 
 def _float(x):
