@@ -28,7 +28,6 @@ __all__ = [
     "set_default_dtype",
     "namespace",
     "to_dtype",
-    "is_array",
 ]
 
 
@@ -184,8 +183,3 @@ def namespace(x):
         _NAMESPACE_BY_TYPE[type(x)] = cupy
         return cupy
     return np
-
-
-def is_array(x) -> bool:
-    """Whether ``x`` is a NumPy or (loaded) CuPy array."""
-    return namespace(x) is not np or isinstance(x, np.ndarray)

@@ -447,3 +447,12 @@ def test_two_threads_accumulate_into_one_shared_leaf():
     for t in threads:
         t.join()
     np.testing.assert_allclose(shared.grad.numpy(), np.full(2, rounds * 3.0))
+
+
+def test_autograd_grad_with_a_batch_of_cotangents():
+    x = fg.tensor([1.0, 2.0, 3.0], dtype=fg.float64, requires_grad=True)
+    y = x ** 2
+    (rows,) = fg.autograd.grad(y, x, grad_outputs=fg.eye(3, dtype=fg.float64), is_grads_batched=True)
+    np.testing.assert_allclose(rows.numpy(), np.diag([2.0, 4.0, 6.0]))  # the Jacobian, one pass
+    with pytest.raises(RuntimeError, match="requires grad_outputs"):
+        fg.autograd.grad(x ** 2, x, is_grads_batched=True)

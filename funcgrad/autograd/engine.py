@@ -558,22 +558,27 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     (tensor(18.),)
     """
 
-    if is_grads_batched:
-        raise NotImplementedError("is_grads_batched: use funcgrad.jacrev or funcgrad.vmap-free vjp")
     outputs = _as_sequence(outputs)
-    single_input = isinstance(inputs, Tensor)
     inputs = _as_sequence(inputs)
     if allow_unused is None:
         allow_unused = materialize_grads
     if grad_outputs is not None:
         grad_outputs = _as_sequence(grad_outputs) if not isinstance(grad_outputs, Tensor) else (grad_outputs,)
+    batch = ()
+    if is_grads_batched:  # one pass for a whole batch of cotangents (the engine's batched mode)
+        if grad_outputs is None:
+            raise RuntimeError("is_grads_batched=True requires grad_outputs with a leading batch dimension")
+        first = grad_outputs[0]
+        first_shape = first._data.shape if isinstance(first, Tensor) else np.shape(first)
+        batch = first_shape[: len(first_shape) - outputs[0]._data.ndim]
     targets = [_target_node(t, i) for i, t in enumerate(inputs)]
-    captured = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets, accumulate=False)
+    captured = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets,
+                            accumulate=False, batched=is_grads_batched)
     result = []
     for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
             if materialize_grads:
-                result.append(_from_array(_namespace(t._data).zeros_like(t._data)))
+                result.append(_from_array(_namespace(t._data).zeros(batch + t._data.shape, dtype=t._data.dtype)))
                 continue
             if not allow_unused:
                 raise RuntimeError(
