@@ -148,6 +148,11 @@ def _unwrap(x):
     return x._data if isinstance(x, Tensor) else x
 
 
+def _shape_of(x) -> tuple:
+    """The shape of a Tensor, an array or a Python number."""
+    return x._data.shape if isinstance(x, Tensor) else np.shape(x)
+
+
 def _dim_args(dim, axis, keepdim, keepdims):
     """Accept torch's dim/keepdim and NumPy's axis/keepdims spellings."""
     if axis is not None:

@@ -8,6 +8,8 @@ import builtins
 import numpy as np
 
 from .. import ops
+from ..tensor import Tensor
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
 __all__ = [
     "abs", "absolute", "add", "amax", "amin", "broadcast_to", "ceil", "clip", "concatenate",
@@ -153,8 +155,6 @@ def round(a, decimals=0, out=None):
 
 
 def _has_tensor(obj) -> bool:
-    from ..tensor import Tensor
-
     if isinstance(obj, Tensor):
         return True
     if isinstance(obj, (list, tuple)):
@@ -172,8 +172,6 @@ def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, lik
     >>> fnp.array([x, x * x])
     tensor([2., 4.], grad_fn=<StackBackward0>)
     """
-    from ..tensor import Tensor
-
     if not _has_tensor(object):
         return np.array(object, dtype=dtype, copy=copy, order=order, subok=subok, ndmin=ndmin)
     if isinstance(object, Tensor):
@@ -195,8 +193,6 @@ def asarray(a, dtype=None, order=None, *, like=None, copy=None):
 
 
 def _like_shape_dtype(a, dtype):
-    from ..tensor import Tensor
-
     data = a._data if isinstance(a, Tensor) else np.asarray(a)
     return data.shape, (data.dtype if dtype is None else dtype)
 
@@ -242,17 +238,7 @@ def size(a, axis=None):
 
 def iscomplexobj(x):
     """Whether ``x`` has a complex dtype."""
-    from ..tensor import Tensor
-
     return (x._data if isinstance(x, Tensor) else np.asarray(x)).dtype.kind == "c"
-
-
-def _shape(a):
-    import numpy as np
-
-    from ..tensor import Tensor
-
-    return a._data.shape if isinstance(a, Tensor) else np.shape(a)
 
 
 def _no_out(out, name):

@@ -19,6 +19,7 @@ from .. import ops
 from ..backend import namespace
 from ..ops.sorting import inverse_permutation, permute_along_axis
 from ..tensor import Tensor, _from_array
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 
 __all__ = [
@@ -62,8 +63,6 @@ def _as_tensor(result):
                        else np.asarray(result))
 
 
-def _shape(a):
-    return a._data.shape if isinstance(a, Tensor) else np.shape(a)
 
 
 def _no_out(out, name):

@@ -17,6 +17,7 @@ from numpy.lib.array_utils import normalize_axis_index
 from .. import ops
 from ..ops import products as _products
 from ..tensor import Tensor
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
 __all__ = ["dot", "vdot", "inner", "outer", "tensordot", "einsum", "einsum_path", "kron", "cross",
            "vecdot", "matvec", "vecmat"]
@@ -31,8 +32,6 @@ def _operand(a):
     return a if isinstance(a, Tensor) else np.asarray(a)
 
 
-def _shape(a):
-    return a._data.shape if isinstance(a, Tensor) else np.shape(a)
 
 
 def _dtype(a):

@@ -18,6 +18,7 @@ from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
 from .. import ops
 from ..ops import joining
 from ..tensor import Tensor, _from_array
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ._api import asarray as _asarray
 from ._api import transpose as _transpose
 
@@ -51,8 +52,6 @@ def _arr(a):
     return _asarray(a) if _has_tensor(a) else np.asarray(a)
 
 
-def _shape(a) -> tuple:
-    return tuple(a._data.shape) if isinstance(a, Tensor) else np.shape(a)
 
 
 def _dtype(a):

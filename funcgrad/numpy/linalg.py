@@ -38,6 +38,7 @@ import numpy as np
 from .. import ops
 from ..ops import decompositions as _dec
 from ..tensor import Tensor
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
 __all__ = [
     "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv",
@@ -62,8 +63,6 @@ def _is_tensor(*xs) -> bool:
     return builtins.any(isinstance(x, Tensor) for x in xs)
 
 
-def _shape(x):
-    return x._data.shape if isinstance(x, Tensor) else np.shape(x)
 
 
 def _arr(x):

@@ -39,7 +39,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import namespace
-from ..tensor import Tensor
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 from .elementwise import add, div, mul, neg, sub, where
@@ -54,8 +54,6 @@ except ImportError:  # pragma: no cover
     _scipy_solve_triangular = None
 
 
-def _shape(x):
-    return x._data.shape if isinstance(x, Tensor) else np.shape(x)
 
 
 def _ndim(x):

@@ -27,6 +27,7 @@ import numpy as np
 
 from ..backend import namespace
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ._primitive import Const, Sample, defprimitive  # noqa: F401
 
 __all__ = [
@@ -43,8 +44,6 @@ def swap_norm(norm: str) -> str:
     return _SWAPPED[norm]
 
 
-def _shape(x):
-    return np.shape(_data(x))
 
 
 # ---- zero padding / cropping (the n= and s= arguments) ----------------------------------

@@ -31,7 +31,7 @@ import string
 import numpy as np
 
 from ..backend import namespace
-from ..tensor import Tensor
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Const, Sample, defprimitive  # noqa: F401
 from .elementwise import add
@@ -48,8 +48,6 @@ _LABEL = {c: i for i, c in enumerate(_LETTERS)}
 _ELLIPSIS_BASE = len(_LETTERS)
 
 
-def _shape(x):
-    return x._data.shape if isinstance(x, Tensor) else np.shape(x)
 
 
 # ---- subscripts -------------------------------------------------------------------------

@@ -9,13 +9,11 @@ from __future__ import annotations
 import numpy as np
 
 from ..backend import namespace
-from ..tensor import Tensor
+from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 
 
-def _shape(x):
-    return x._data.shape if isinstance(x, Tensor) else np.shape(x)
 
 
 def _batch(g, out_ndim):
