@@ -10,6 +10,7 @@ from __future__ import annotations
 import numbers
 import warnings
 import weakref
+from typing import Any
 
 import numpy as np
 
@@ -204,6 +205,17 @@ class Tensor:
         "_fw",  # forward-mode tangents: None or {level: tangent} (autograd/forward_ad.py)
         "__weakref__",
     )
+
+    _data: Any  # numpy.ndarray / cupy.ndarray, or a NumPy scalar for 0-d results
+    _grad_fn: Any  # autograd.node.Node or None
+    _requires_grad: bool
+    _grad: Tensor | None
+    _version: list[int]
+    _base: Tensor | None
+    _hooks: Any
+    _accumulator: Any
+    _retains_grad: bool
+    _fw: dict[int, Any] | None
 
     # NumPy defers to our reflected operators and __array_ufunc__.
     __array_priority__ = 1000

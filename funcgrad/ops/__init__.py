@@ -27,6 +27,24 @@ from .stats import cumprod, cumsum  # noqa: E402
 from .ufuncs import angle, conj, imag, real  # noqa: E402
 
 
+# Explicit, so that the names imported above count as this package's own (mypy --strict).
+__all__ = [
+    'REGISTRY', 'Const', 'Primitive', 'Sample', 'defprimitive', 'abs', 'add', 'alias',
+    'astype', 'ceil', 'clamp', 'clone', 'copy_from', 'cos', 'div', 'equal', 'exp', 'fill',
+    'floor', 'floor_divide', 'greater', 'greater_equal', 'isfinite', 'isinf', 'isnan', 'less',
+    'less_equal', 'log', 'logical_and', 'logical_not', 'logical_or', 'logical_xor', 'maximum',
+    'minimum', 'mul', 'neg', 'not_equal', 'pow', 'relu', 'remainder', 'round', 'sigmoid',
+    'sign', 'sin', 'sqrt', 'sub', 'tan', 'tanh', 'trunc', 'where', 'cat', 'flatten', 'permute',
+    'reshape', 'shape_arg', 'squeeze', 'stack', 'swapaxes', 't', 'transpose', 'unsqueeze',
+    'view', 'getitem', 'getitem_transpose', 'index_put', 'normalize_key', 'all', 'amax',
+    'amin', 'any', 'argmax', 'argmin', 'broadcast_to', 'expand', 'max_with_indices', 'mean',
+    'norm', 'prod', 'sum', 'sum_to_shape', 'var', 'vector_norm', 'dot', 'matmul', 'mm',
+    'log_softmax', 'logsumexp', 'softmax', 'decompositions', 'fft', 'joining', 'products',
+    'sorting', 'stats', 'ufuncs', 'cumprod', 'cumsum', 'angle', 'conj', 'imag', 'real',
+    'to_device', 'array_ufunc', 'array_function',
+]
+
+
 def to_device(x, device):
     """``x`` on ``device``; the CuPy backend arrives with the GPU work (CPU only for now)."""
     if device.type == "cpu":
