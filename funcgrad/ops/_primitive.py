@@ -25,6 +25,8 @@ NumPy speed and, given Tensors, records — which is how higher orders come for 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -33,6 +35,9 @@ from ..autograd import forward_ad as _forward_ad
 from ..autograd import grad_mode as _grad_mode
 from ..autograd.node import Node, next_sequence_number
 from ..tensor import Tensor, _from_array
+
+if TYPE_CHECKING:
+    from .._typing import Array, DTypeLike, Shape
 
 __all__ = ["Primitive", "Sample", "Const", "REGISTRY", "defprimitive"]
 
@@ -48,7 +53,7 @@ class Const:
 
     __slots__ = ("value",)
 
-    def __init__(self, value):
+    def __init__(self, value: Any) -> None:
         self.value = value
 
     def __repr__(self) -> str:
@@ -78,8 +83,10 @@ class Sample:
 
     __slots__ = ("args", "params", "low", "high", "eps", "rtol", "dtype", "make")
 
-    def __init__(self, *args, params=(), low=-2.0, high=2.0, eps=1e-6, rtol=1e-5,
-                 dtype=np.float64, make=None):
+    def __init__(self, *args: Shape | Const, params: Iterable[Any] = (), low: float = -2.0,
+                 high: float = 2.0, eps: float = 1e-6, rtol: float = 1e-5,
+                 dtype: DTypeLike = np.float64,
+                 make: Callable[[Array], Array] | None = None) -> None:
         self.args = args
         self.params = tuple(params)
         self.low = low
@@ -89,7 +96,7 @@ class Sample:
         self.dtype = np.dtype(dtype)
         self.make = make
 
-    def draw(self, rng) -> list:
+    def draw(self, rng: np.random.Generator) -> list[Array]:
         """Random values for the differentiable (shape-tuple) inputs."""
         xs = []
         for spec in self.args:
@@ -117,23 +124,23 @@ class Primitive:
 
     def __init__(
         self,
-        name,
-        forward,
-        vjp=None,
-        jvp=None,
+        name: str,
+        forward: Callable[..., Any],
+        vjp: Callable[..., Any] | None = None,
+        jvp: Callable[..., Any] | None = None,
         *,
-        nin=1,
-        save="",
-        save_output=False,
-        broadcasts=False,
-        view=False,
-        differentiable=True,
-        samples=(),
-        node_names=None,
-        pick_node=None,
-        register=True,
-        saves_params=False,
-    ):
+        nin: int = 1,
+        save: str = "",
+        save_output: bool = False,
+        broadcasts: bool = False,
+        view: bool = False,
+        differentiable: bool = True,
+        samples: Iterable[Sample] = (),
+        node_names: Sequence[str] | None = None,
+        pick_node: Callable[[tuple[Any, ...]], int] | None = None,
+        register: bool = True,
+        saves_params: bool = False,
+    ) -> None:
         if differentiable and (vjp is None or jvp is None):
             raise TypeError(f"primitive {name!r} needs both a vjp and a jvp rule")
         self.name = name
@@ -174,7 +181,7 @@ class Primitive:
     def __repr__(self) -> str:
         return f"<funcgrad primitive {self.name}>"
 
-    def __call__(self, *args):
+    def __call__(self, *args: Any) -> Any:
         # Hot path: unary and binary primitives are checked without building a tuple.
         nin = self.nin
         if nin == 1:
@@ -190,15 +197,15 @@ class Primitive:
         return self.forward(*args)
 
 
-def _apply(prim: Primitive, args: tuple):
+def _apply(prim: Primitive, args: tuple[Any, ...]) -> Tensor:
     """Run ``prim`` on arguments that include a Tensor; record a Node when needed."""
     # Gather the inputs' arrays and flags; unary and binary primitives (nearly every call)
     # take a path without loops.
     nin = prim.nin
     if nin == 1:
         x = args[0]  # __call__ checked that it is a Tensor
-        inputs = (x,)
-        raw = (x._data,)
+        inputs: tuple[Any, ...] = (x,)
+        raw: list[Array] | tuple[Array, ...] = (x._data,)
         requires = x._requires_grad
         dual = x._fw is not None
         out = prim.forward(x._data, *args[1:]) if len(args) > 1 else prim.forward(x._data)
@@ -340,7 +347,7 @@ def _apply(prim: Primitive, args: tuple):
     return result
 
 
-def _strip_levels(a, level):
+def _strip_levels(a: Any, level: int) -> Any:
     """``a`` without its tangents at ``level`` and above (the value the enclosing levels see)."""
     fw = a._fw if isinstance(a, Tensor) else None
     if not fw or all(lv < level for lv in fw):
@@ -357,7 +364,8 @@ def _strip_levels(a, level):
     return stripped
 
 
-def _push_tangents(prim, inputs, args, result):
+def _push_tangents(prim: Primitive, inputs: Sequence[Any], args: tuple[Any, ...],
+                   result: Tensor) -> None:
     """Give ``result`` its tangent at every open level some input carries one at."""
     active = _forward_ad.active_levels()
     levels = sorted({lv for a in inputs if isinstance(a, Tensor) and a._fw for lv in a._fw if lv in active})
@@ -365,7 +373,7 @@ def _push_tangents(prim, inputs, args, result):
         return
     variadic = prim.nin < 0
     out_shape = result._data.shape
-    fw = {}
+    fw: dict[int, Any] = {}
     for level in levels:
         tangents = tuple(a._fw.get(level) if isinstance(a, Tensor) and a._fw else None for a in inputs)
         if all(t is None for t in tangents):
@@ -391,7 +399,7 @@ def _push_tangents(prim, inputs, args, result):
     result._fw = fw or None
 
 
-def _broadcast_tangent(t, t_shape, expected, nb):
+def _broadcast_tangent(t: Any, t_shape: Shape, expected: Shape, nb: int) -> Any:
     """A tangent that broadcasts to ``batch + out.shape`` (e.g. a copy's source), expanded."""
     from .reduce import expand
     from .shape import reshape
@@ -408,7 +416,8 @@ _new_tensor = object.__new__
 _Tensor = Tensor
 
 
-def _broadcast_shapes(inputs, raw, out):
+def _broadcast_shapes(inputs: Sequence[Any], raw: Sequence[Array],
+                      out: Array) -> tuple[Shape, ...] | None:
     """The input shapes, for the engine to sum cotangents down; None when no input that
     needs a gradient was broadcast (the common case: nothing to undo)."""
     out_shape = out.shape
@@ -418,7 +427,7 @@ def _broadcast_shapes(inputs, raw, out):
     return None
 
 
-def _asarray(out):
+def _asarray(out: Any) -> Array:
     # A 0-d result stays a NumPy scalar (np.float64): arithmetic on those is several times
     # faster than on 0-d arrays, which matters for scalar-heavy code. Tensor turns it into a
     # 0-d array where an array is required (in-place writes, .numpy()).
@@ -427,7 +436,7 @@ def _asarray(out):
     return np.asarray(out)
 
 
-def _make_view(result: Tensor, source) -> None:
+def _make_view(result: Tensor, source: Any) -> None:
     # A view shares its base's memory, so it shares its version counter too.
     if isinstance(source, Tensor):
         result._version = source._version
@@ -437,7 +446,8 @@ def _make_view(result: Tensor, source) -> None:
 _NAME_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
-def defprimitive(name, forward, vjp=None, jvp=None, **options) -> Primitive:
+def defprimitive(name: str, forward: Callable[..., Any], vjp: Callable[..., Any] | None = None,
+                 jvp: Callable[..., Any] | None = None, **options: Any) -> Primitive:
     """Declare a primitive; see :class:`Primitive` and the module docstring.
 
     Examples
@@ -452,7 +462,7 @@ def defprimitive(name, forward, vjp=None, jvp=None, **options) -> Primitive:
     return Primitive(name, forward, vjp, jvp, **options)
 
 
-def apply_jvp(prim: Primitive, tangents, ans, args):
+def apply_jvp(prim: Primitive, tangents: tuple[Any, ...], ans: Any, args: tuple[Any, ...]) -> Any:
     """Call ``prim``'s JVP rule, first aligning batched tangents of broadcasting inputs.
 
     A tangent of shape ``batch + in.shape`` gets unit axes between the batch and its own
@@ -474,4 +484,5 @@ def apply_jvp(prim: Primitive, tangents, ans, args):
                     t = reshape(t, t_shape[:nb] + (1,) * (out_ndim - in_ndim) + t_shape[nb:])
             aligned.append(t)
         tangents = tuple(aligned)
+    assert prim.jvp is not None, f"primitive {prim.name!r} has no JVP rule"
     return prim.jvp(tangents, ans, *args)
