@@ -5,6 +5,11 @@ Each primitive is declared once (forward, VJP rule, JVP rule, sample inputs) wit
 what the test suite iterates.
 """
 
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 from ._primitive import REGISTRY, Const, Primitive, Sample, defprimitive
 from .elementwise import (
     abs, add, alias, astype, ceil, clamp, clone, copy_from, cos, div, equal, exp, fill, floor,
@@ -26,6 +31,11 @@ from . import decompositions, fft, joining, products, sorting, stats, ufuncs  # 
 from .stats import cumprod, cumsum  # noqa: E402
 from .ufuncs import angle, conj, imag, real  # noqa: E402
 
+if TYPE_CHECKING:
+    import numpy as np
+
+    from ..tensor import device as Device
+
 
 # Explicit, so that the names imported above count as this package's own (mypy --strict).
 __all__ = [
@@ -45,7 +55,7 @@ __all__ = [
 ]
 
 
-def to_device(x, device):
+def to_device(x: Any, device: Device) -> Any:
     """``x`` on ``device``; the CuPy backend arrives with the GPU work (CPU only for now)."""
     if device.type == "cpu":
         return x
@@ -55,7 +65,8 @@ def to_device(x, device):
     )
 
 
-def array_ufunc(ufunc, method, inputs, kwargs):
+def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...],
+                kwargs: dict[str, Any]) -> Any:
     # funcgrad.numpy imports ops, so its dispatch tables are looked up at the first call.
     global array_ufunc
     from ..numpy._dispatch import array_ufunc
@@ -63,7 +74,8 @@ def array_ufunc(ufunc, method, inputs, kwargs):
     return array_ufunc(ufunc, method, inputs, kwargs)
 
 
-def array_function(func, args, kwargs):
+def array_function(func: Callable[..., Any], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> Any:
     global array_function
     from ..numpy._dispatch import array_function
 

@@ -6,6 +6,9 @@ Axes are normalised to negative numbers inside rules, so they address the traili
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
@@ -13,8 +16,11 @@ from ._primitive import Sample, defprimitive
 from .elementwise import abs, div, equal, mul, pow, sqrt, where
 from .shape import reshape
 
+if TYPE_CHECKING:
+    from .._typing import Array, Axis, Shape
 
-def _axes(axis, ndim) -> tuple:
+
+def _axes(axis: Axis, ndim: int) -> tuple[int, ...]:
     """``axis`` (None, int or tuple) as a sorted tuple of negative axes."""
     if axis is None:
         return tuple(range(-ndim, 0))
@@ -29,14 +35,14 @@ def _axes(axis, ndim) -> tuple:
     return tuple(sorted(a % ndim - ndim for a in axis)) if ndim else ()
 
 
-def _kept_shape(x_shape, axis):
+def _kept_shape(x_shape: Shape, axis: Axis) -> Shape:
     """The output shape with keepdims=True (reduced axes as 1)."""
     axes = _axes(axis, len(x_shape))
     nd = len(x_shape)
     return tuple(1 if i - nd in axes else s for i, s in enumerate(x_shape))
 
 
-def _expand_back(g, x_shape, axis, keepdims):
+def _expand_back(g: Any, x_shape: Shape, axis: Axis, keepdims: bool) -> Any:
     """Broadcast a reduced cotangent ``batch + out`` back to ``batch + x_shape``."""
     kept = _kept_shape(x_shape, axis)
     out_ndim = len(kept) if keepdims else len(kept) - len(_axes(axis, len(x_shape)))
@@ -47,17 +53,17 @@ def _expand_back(g, x_shape, axis, keepdims):
     return expand(g, batch + tuple(x_shape))
 
 
-def reduction_vjp(g, x, axis, keepdims, partials):
+def reduction_vjp(g: Any, x: Any, axis: Axis, keepdims: bool, partials: Any) -> tuple[Any]:
     """The cotangent of a reduction of ``x``, given its partials ``d out / d x``."""
     return (mul(_expand_back(g, np.shape(_data(x)), axis, keepdims), partials),)
 
 
-def reduction_jvp(t, x, axis, keepdims, partials):
+def reduction_jvp(t: tuple[Any, ...], x: Any, axis: Axis, keepdims: bool, partials: Any) -> Any:
     """The tangent of a reduction of ``x``, given its partials ``d out / d x``."""
     return sum(mul(t[0], partials), _axes(axis, np.ndim(_data(x))), keepdims)
 
 
-def _count(x_shape, axis):
+def _count(x_shape: Shape, axis: Axis) -> int:
     n = 1
     for a in _axes(axis, len(x_shape)):
         n *= x_shape[a]
@@ -67,7 +73,7 @@ def _count(x_shape, axis):
 # ---- expand and its transpose -----------------------------------------------------------
 
 
-def sum_to_shape(x, shape, nb=0):
+def sum_to_shape(x: Any, shape: Sequence[int], nb: int = 0) -> Any:
     """Sum ``x`` (of shape ``batch + broadcast``) down to ``batch + shape``.
 
     This undoes broadcasting; the engine calls it once per broadcasting input.
@@ -85,7 +91,7 @@ def sum_to_shape(x, shape, nb=0):
     return reshape(x, target) if _data(x).shape != target else x
 
 
-def _expand_forward(x, shape):
+def _expand_forward(x: Array, shape: Shape) -> Array:
     x_shape = np.shape(x)
     lead = len(shape) - len(x_shape)
     if lead < 0:
@@ -105,12 +111,13 @@ def _expand_forward(x, shape):
         ) from None
 
 
-def _expand_vjp(g, needs, ans, x_shape, shape):
+def _expand_vjp(g: Any, needs: tuple[bool, ...], ans: Any, x_shape: Shape,
+                shape: Shape) -> tuple[Any]:
     gd = _data(g)
     return (sum_to_shape(g, x_shape, gd.ndim - len(shape)),)
 
 
-def _expand_jvp(t, ans, x, shape):
+def _expand_jvp(t: tuple[Any, ...], ans: Any, x: Any, shape: Shape) -> Any:
     td = _data(t[0])
     nb = td.ndim - np.ndim(_data(x))
     batch = td.shape[:nb]
@@ -129,21 +136,24 @@ broadcast_to = expand
 # ---- sums -------------------------------------------------------------------------------
 
 
-def _sum_forward(x, axis, keepdims):
+def _sum_forward(x: Array, axis: Axis, keepdims: bool) -> Array:
     if type(x) is np.ndarray and x.dtype.kind in "fc":
-        return np.add.reduce(x, axis=axis, keepdims=keepdims)  # without np.sum's layers
+        # np.add.reduce: without np.sum's layers. (The ignore: NumPy's stubs overload
+        # reduce on keepdims as Literal[True] / Literal[False] only, not bool.)
+        return np.add.reduce(x, axis=axis, keepdims=keepdims)  # type: ignore[call-overload]
     return np.sum(x, axis=axis, keepdims=keepdims)
 
 
-def _sum_vjp(g, needs, ans, x_shape, axis, keepdims):
+def _sum_vjp(g: Any, needs: tuple[bool, ...], ans: Any, x_shape: Shape, axis: Axis,
+             keepdims: bool) -> tuple[Any]:
     return (_expand_back(g, x_shape, axis, keepdims),)
 
 
-def _sum_jvp(t, ans, x, axis, keepdims):
+def _sum_jvp(t: tuple[Any, ...], ans: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
     return sum(t[0], _axes(axis, np.ndim(_data(x))), keepdims)
 
 
-def _pick_by_axis(args):
+def _pick_by_axis(args: tuple[Any, ...]) -> int:
     return 0 if args[1] is None else 1
 
 
@@ -155,18 +165,21 @@ sum = defprimitive("sum", _sum_forward, _sum_vjp, _sum_jvp, save="s",
                    samples=_REDUCE_SAMPLES)
 
 
-def _mean_forward(x, axis, keepdims):
+def _mean_forward(x: Array, axis: Axis, keepdims: bool) -> Array:
     if type(x) is np.ndarray and x.dtype.kind == "f":
         # np.mean's Python layers cost more than the arithmetic on small arrays
-        return np.add.reduce(x, axis=axis, keepdims=keepdims) / _count(x.shape, axis)
+        # (The ignore: keepdims is a bool, as in _sum_forward.)
+        return np.add.reduce(  # type: ignore[call-overload]
+            x, axis=axis, keepdims=keepdims) / _count(x.shape, axis)
     return np.mean(x, axis=axis, keepdims=keepdims)
 
 
-def _mean_vjp(g, needs, ans, x_shape, axis, keepdims):
+def _mean_vjp(g: Any, needs: tuple[bool, ...], ans: Any, x_shape: Shape, axis: Axis,
+              keepdims: bool) -> tuple[Any]:
     return (div(_expand_back(g, x_shape, axis, keepdims), _count(x_shape, axis)),)
 
 
-def _mean_jvp(t, ans, x, axis, keepdims):
+def _mean_jvp(t: tuple[Any, ...], ans: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
     return mean(t[0], _axes(axis, np.ndim(_data(x))), keepdims)
 
 
@@ -175,11 +188,11 @@ mean = defprimitive("mean", _mean_forward, _mean_vjp, _mean_jvp, save="s",
                     samples=_REDUCE_SAMPLES)
 
 
-def _prod_forward(x, axis, keepdims):
+def _prod_forward(x: Array, axis: Axis, keepdims: bool) -> Array:
     return np.prod(x, axis=axis, keepdims=keepdims)
 
 
-def _prod_partials(x, ans, axis):
+def _prod_partials(x: Any, ans: Any, axis: Axis) -> Any:
     """d prod / d x_i: the product of the others, exact even where some x are zero."""
     x_shape = np.shape(_data(x))
     ans_kept = reshape(ans, _kept_shape(x_shape, axis))
@@ -194,11 +207,12 @@ def _prod_partials(x, ans, axis):
     return where(zero, at_zero, div(ans_kept, where(zero, 1, x)))
 
 
-def _prod_vjp(g, needs, ans, x, axis, keepdims):
+def _prod_vjp(g: Any, needs: tuple[bool, ...], ans: Any, x: Any, axis: Axis,
+              keepdims: bool) -> tuple[Any]:
     return reduction_vjp(g, x, axis, keepdims, _prod_partials(x, ans, axis))
 
 
-def _prod_jvp(t, ans, x, axis, keepdims):
+def _prod_jvp(t: tuple[Any, ...], ans: Any, x: Any, axis: Axis, keepdims: bool) -> Any:
     return reduction_jvp(t, x, axis, keepdims, _prod_partials(x, ans, axis))
 
 
@@ -210,8 +224,8 @@ prod = defprimitive("prod", _prod_forward, _prod_vjp, _prod_jvp, save="v", save_
 # ---- max / min --------------------------------------------------------------------------
 
 
-def _extreme_forward(name, reduce):
-    def forward(x, axis, keepdims, variant=0):
+def _extreme_forward(name: str, reduce: Callable[..., Array]) -> Callable[..., Array]:
+    def forward(x: Array, axis: Axis, keepdims: bool, variant: int = 0) -> Array:
         if np.size(x) == 0:
             raise RuntimeError(
                 f"{name}(): Expected reduction dim to be specified for input.numel() == 0. "
@@ -222,7 +236,7 @@ def _extreme_forward(name, reduce):
     return forward
 
 
-def _extreme_weights(x, ans, axis):
+def _extreme_weights(x: Any, ans: Any, axis: Axis) -> Array:
     """1/k at each of the k places that attain the extreme value of a slice, else 0."""
     xd = _data(x)
     hit = xd == np.reshape(_data(ans), _kept_shape(xd.shape, axis))
@@ -231,15 +245,17 @@ def _extreme_weights(x, ans, axis):
     return (hit / count).astype(dtype)
 
 
-def _amax_vjp(g, needs, ans, x, axis, keepdims, variant=0):
+def _amax_vjp(g: Any, needs: tuple[bool, ...], ans: Any, x: Any, axis: Axis, keepdims: bool,
+              variant: int = 0) -> tuple[Any]:
     return reduction_vjp(g, x, axis, keepdims, _extreme_weights(x, ans, axis))
 
 
-def _amax_jvp(t, ans, x, axis, keepdims, variant=0):
+def _amax_jvp(t: tuple[Any, ...], ans: Any, x: Any, axis: Axis, keepdims: bool,
+              variant: int = 0) -> Any:
     return reduction_jvp(t, x, axis, keepdims, _extreme_weights(x, ans, axis))
 
 
-def _pick_variant(args):
+def _pick_variant(args: tuple[Any, ...]) -> int:
     # amax(x, axis, keepdims, variant): 0 amax, 1 max() of all elements, 2 max(dim)
     return args[3] if len(args) > 3 else 0
 
@@ -251,18 +267,18 @@ amin = defprimitive("amin", _extreme_forward("min", np.amin), _amax_vjp, _amax_j
                     samples=_REDUCE_SAMPLES)
 
 
-class _ValuesIndices(tuple):
+class _ValuesIndices(tuple[Any, Any]):
     """The ``(values, indices)`` pair that ``max(dim)``/``min(dim)`` return, as in PyTorch."""
 
     __slots__ = ()
     _name = "max"
 
     @property
-    def values(self):
+    def values(self) -> Any:
         return self[0]
 
     @property
-    def indices(self):
+    def indices(self) -> Any:
         return self[1]
 
     def __repr__(self) -> str:
@@ -279,7 +295,7 @@ class _MinResult(_ValuesIndices):
     _name = "min"
 
 
-def max_with_indices(x, dim, keepdim, which):
+def max_with_indices(x: Any, dim: int | None, keepdim: bool, which: str) -> Any:
     """``x.max()`` / ``x.max(dim)`` with PyTorch's return conventions."""
     reduce = amax if which == "max" else amin
     if dim is None:
@@ -290,8 +306,8 @@ def max_with_indices(x, dim, keepdim, which):
     return (_MaxResult if which == "max" else _MinResult)((values, indices))
 
 
-def _arg_forward(fn):
-    def forward(x, axis=None, keepdims=False):
+def _arg_forward(fn: Callable[..., Array]) -> Callable[..., Array]:
+    def forward(x: Array, axis: int | None = None, keepdims: bool = False) -> Array:
         if axis is None:
             out = fn(np.reshape(x, -1))
             return np.reshape(out, (1,) * np.ndim(x)) if keepdims else out
@@ -311,7 +327,7 @@ any = defprimitive("any", lambda x, axis=None, keepdims=False: np.any(x, axis=ax
 # ---- composites -------------------------------------------------------------------------
 
 
-def _norm_forward(x, ord, axis, keepdims):
+def _norm_forward(x: Array, ord: float, axis: Axis, keepdims: bool) -> Array:
     xa = np.abs(x)
     if ord == np.inf:
         return np.amax(xa, axis=axis, keepdims=keepdims)
@@ -320,7 +336,7 @@ def _norm_forward(x, ord, axis, keepdims):
     return np.sum(xa ** ord, axis=axis, keepdims=keepdims) ** (1.0 / ord)
 
 
-def _norm_partials(x, ans, ord, axis):
+def _norm_partials(x: Any, ans: Any, ord: float, axis: Axis) -> Any:
     """d ||x||_p / d x, taken as 0 where the norm is 0 (the subgradient PyTorch uses).
 
     For complex x these are the partials of JAX's convention: conj(x) where x appears.
@@ -337,7 +353,7 @@ def _norm_partials(x, ans, ord, axis):
     return where(zero, 0, mul(_sign(x), div(pow(abs(x), ord - 1), pow(safe, ord - 1))))
 
 
-def _conj(x):
+def _conj(x: Any) -> Any:
     if _data(x).dtype.kind != "c":
         return x
     from .ufuncs import conj  # declared after this module
@@ -345,13 +361,14 @@ def _conj(x):
     return conj(x)
 
 
-def _sign(x):
+def _sign(x: Any) -> Any:
     from .elementwise import sign
 
     return _conj(sign(x))
 
 
-def _norm_vjp(g, needs, ans, x, ord, axis, keepdims):
+def _norm_vjp(g: Any, needs: tuple[bool, ...], ans: Any, x: Any, ord: float, axis: Axis,
+              keepdims: bool) -> tuple[Any]:
     if _data(x).dtype.kind == "c":
         from .ufuncs import real_cotangent  # the norm is real: only Re g is its cotangent
 
@@ -359,7 +376,8 @@ def _norm_vjp(g, needs, ans, x, ord, axis, keepdims):
     return reduction_vjp(g, x, axis, keepdims, _norm_partials(x, ans, ord, axis))
 
 
-def _norm_jvp(t, ans, x, ord, axis, keepdims):
+def _norm_jvp(t: tuple[Any, ...], ans: Any, x: Any, ord: float, axis: Axis,
+              keepdims: bool) -> Any:
     tangent = reduction_jvp(t, x, axis, keepdims, _norm_partials(x, ans, ord, axis))
     if _data(x).dtype.kind == "c":  # the norm is real: so is its tangent
         from .ufuncs import real
@@ -377,7 +395,8 @@ vector_norm = defprimitive(
 )
 
 
-def norm(x, p="fro", dim=None, keepdim=False):
+def norm(x: Any, p: float | str | None = "fro", dim: int | Sequence[int] | None = None,
+         keepdim: bool = False) -> Any:
     """The vector norm of ``x`` over ``dim`` (all elements by default); ``p`` may be a
     number, ``inf``, or ``'fro'`` (2).
 
@@ -387,7 +406,7 @@ def norm(x, p="fro", dim=None, keepdim=False):
     >>> fg.tensor([3.0, 4.0]).norm()
     tensor(5.)
     """
-    if p in ("fro", None):
+    if p is None or p == "fro":
         p = 2
     if p == "nuc":
         raise NotImplementedError("the nuclear norm is not available yet")
@@ -396,7 +415,7 @@ def norm(x, p="fro", dim=None, keepdim=False):
     return vector_norm(x, float(p), dim, keepdim)
 
 
-def var(x, dim=None, correction=1, keepdim=False):
+def var(x: Any, dim: Axis = None, correction: float = 1, keepdim: bool = False) -> Any:
     """The variance over ``dim`` with Bessel's ``correction`` (1: unbiased, as PyTorch)."""
     from .elementwise import sub
 
