@@ -10,19 +10,24 @@ a dense array that is correct anyway; arrays leave funcgrad through ``forget``.
 from __future__ import annotations
 
 import weakref
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-_DIAGONALS: dict = {}  # id(array) -> (weakref to array, its diagonal)
+if TYPE_CHECKING:
+    from .._typing import Array
+
+# id(array) -> (weakref to array, its diagonal)
+_DIAGONALS: dict[int, tuple[weakref.ref[Any], Array]] = {}
 
 
-def mark(array, diag) -> None:
+def mark(array: Array, diag: Array) -> None:
     """Record that the square matrix ``array`` is ``diag(diag)``."""
     key = id(array)
-    _DIAGONALS[key] = (weakref.ref(array, lambda _, key=key: _DIAGONALS.pop(key, None)), diag)
+    _DIAGONALS[key] = (weakref.ref(array, lambda _: _DIAGONALS.pop(key, None)), diag)
 
 
-def diagonal(a):
+def diagonal(a: Any) -> Array | None:
     """The diagonal of ``a`` if ``a`` is a recorded diagonal matrix, else None."""
     entry = _DIAGONALS.get(id(a))
     if entry is None or entry[0]() is not a:
@@ -30,14 +35,14 @@ def diagonal(a):
     return entry[1]
 
 
-def forget(a) -> None:
+def forget(a: Any) -> None:
     """Drop the record of ``a`` (it is handed to the caller, who may write into it)."""
     entry = _DIAGONALS.get(id(a))
     if entry is not None and entry[0]() is a:
         del _DIAGONALS[id(a)]
 
 
-def _diag_of_factor(other, n):
+def _diag_of_factor(other: Any, n: int) -> Array | None:
     """The diagonal of ``diag(1) * other`` (broadcast), or None if it is not cheap to tell."""
     shape = np.shape(other)
     if shape in ((), (1,), (n,)):
@@ -50,7 +55,7 @@ def _diag_of_factor(other, n):
     return None
 
 
-def after_mul(out, x, y) -> None:
+def after_mul(out: Array, x: Any, y: Any) -> None:
     """``out = x * y``: diagonal when either factor is (a diagonal times anything)."""
     if np.ndim(out) != 2 or out.shape[0] != out.shape[1]:
         return
@@ -64,14 +69,14 @@ def after_mul(out, x, y) -> None:
             return
 
 
-def after_add(out, x, y, sign=1) -> None:
+def after_add(out: Array, x: Any, y: Any, sign: int = 1) -> None:
     """``out = x + sign * y``: diagonal when both terms are."""
     dx, dy = diagonal(x), diagonal(y)
     if dx is not None and dy is not None and np.shape(out) == np.shape(x) == np.shape(y):
         mark(out, dx + sign * dy)
 
 
-def matmul(x, y):
+def matmul(x: Any, y: Any) -> Array | None:
     """``x @ y`` by scaling, when a 2-D operand is a recorded diagonal; else None."""
     if np.ndim(x) == 2 and np.ndim(y) >= 2:
         d = diagonal(x)

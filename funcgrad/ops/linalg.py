@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
@@ -10,10 +12,11 @@ from ._primitive import Sample, defprimitive
 from .reduce import sum_to_shape
 from .shape import permute, reshape, swapaxes
 
+if TYPE_CHECKING:
+    from .._typing import Array, Shape
 
 
-
-def _out_ndim(xs, ys):
+def _out_ndim(xs: Shape, ys: Shape) -> int:
     if len(xs) == 1 and len(ys) == 1:
         return 0
     if len(xs) == 1:
@@ -23,25 +26,25 @@ def _out_ndim(xs, ys):
     return max(len(xs), len(ys))
 
 
-def _col(a, a_shape):
+def _col(a: Any, a_shape: Shape | None) -> Any:
     """``a`` with a trailing unit axis: (..., n) -> (..., n, 1)."""
     return reshape(a, _shape(a) + (1,))
 
 
-def _row(a):
+def _row(a: Any) -> Any:
     """``a`` with a unit axis before its last: (..., n) -> (..., 1, n)."""
     s = _shape(a)
     return reshape(a, s[:-1] + (1,) + s[-1:])
 
 
-def mark_identity(array):
+def mark_identity(array: Array) -> Array:
     """Record that ``array`` (a square matrix funcgrad made) is the identity."""
     if array.ndim == 2 and array.shape[0] == array.shape[1]:
         _structure.mark(array, np.ones(array.shape[0], dtype=array.dtype))
     return array
 
 
-def _matmul_forward(x, y):
+def _matmul_forward(x: Array, y: Array) -> Array:
     if _structure._DIAGONALS:  # (a dict: cheaper than a call on this hot path)
         # A product with a known diagonal matrix (a Jacobian's one-hot seed, scaled) is a
         # scaling, not a GEMM.
@@ -67,7 +70,7 @@ def _matmul_forward(x, y):
         ) from None
 
 
-def _gemm(a, b):
+def _gemm(a: Any, b: Any) -> Any:
     """``matmul(a, b)`` as one matrix product when one side is a plain matrix.
 
     NumPy multiplies a stack ``(B, n, k) @ (k, m)`` matrix by matrix; folding the stack
@@ -87,7 +90,8 @@ def _gemm(a, b):
     return matmul(a, b)
 
 
-def _matmul_vjp(g, needs, ans, x, y):
+def _matmul_vjp(g: Any, needs: tuple[bool, ...], ans: None, x: Any,
+                y: Any) -> tuple[Any, Any]:
     if type(g) is np.ndarray and g.ndim == 2 and np.ndim(x) == 2 and np.ndim(y) == 2:
         # The commonest case, on raw arrays (nothing to record): straight to BLAS.
         return (g @ y.T if needs[0] else None, x.T @ g if needs[1] else None)
@@ -125,7 +129,7 @@ def _matmul_vjp(g, needs, ans, x, y):
     return (gx, gy)
 
 
-def _matmul_jvp(t, ans, x, y):
+def _matmul_jvp(t: tuple[Any, ...], ans: Any, x: Any, y: Any) -> Any:
     tx, ty = t
     xs, ys = _shape(x), _shape(y)
     out = None
@@ -154,7 +158,7 @@ def _matmul_jvp(t, ans, x, y):
     return out
 
 
-def _align(t, in_ndim, out_ndim):
+def _align(t: Any, in_ndim: int, out_ndim: int) -> Any:
     """A batched tangent with unit axes after its batch, so its own (matrix-stack) dims
     broadcast against the other operand's as the primal's did."""
     ts = _shape(t)
@@ -164,7 +168,7 @@ def _align(t, in_ndim, out_ndim):
     return t
 
 
-def _pick_matmul(args):
+def _pick_matmul(args: tuple[Any, ...]) -> int:
     xs, ys = _shape(args[0]), _shape(args[1])
     if len(xs) == 2 and len(ys) == 2:
         return 0
@@ -184,14 +188,14 @@ matmul = defprimitive(
 )
 
 
-def mm(x, y):
+def mm(x: Any, y: Any) -> Any:
     """The product of two matrices (2-D only, as ``torch.mm``)."""
     if len(_shape(x)) != 2 or len(_shape(y)) != 2:
         raise RuntimeError(f"self must be a matrix")
     return matmul(x, y)
 
 
-def dot(x, y):
+def dot(x: Any, y: Any) -> Any:
     """The inner product of two vectors (1-D only, as ``torch.dot``)."""
     if len(_shape(x)) != 1 or len(_shape(y)) != 1:
         raise RuntimeError(

@@ -10,14 +10,19 @@ every order of derivative comes from the one primitive. The other selection func
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..backend import namespace
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 
+if TYPE_CHECKING:
+    from .._typing import Array, Shape
 
-def inverse_permutation(perm, axis):
+
+def inverse_permutation(perm: Any, axis: int) -> Array:
     """The inverse of the permutations ``perm`` laid along ``axis`` (one per slice)."""
     perm = _data(perm)
     xp = namespace(perm)
@@ -31,7 +36,7 @@ def inverse_permutation(perm, axis):
     return inverse
 
 
-def _permute_along_axis_forward(x, perm, inverse, axis):
+def _permute_along_axis_forward(x: Array, perm: Array, inverse: Array, axis: int) -> Array:
     """``x`` reordered along ``axis`` (a negative axis) by ``perm``; leading dims of ``x``
     beyond ``perm``'s (a batch of cotangents or tangents) take the same permutation."""
     nb = x.ndim - perm.ndim
@@ -40,15 +45,17 @@ def _permute_along_axis_forward(x, perm, inverse, axis):
     return namespace(x).take_along_axis(x, perm, axis=axis)
 
 
-def _permute_along_axis_vjp(g, needs, ans, x, perm, inverse, axis):
+def _permute_along_axis_vjp(g: Any, needs: tuple[bool, ...], ans: None, x: None, perm: Array,
+                            inverse: Array, axis: int) -> tuple[Any]:
     return (permute_along_axis(g, inverse, perm, axis),)
 
 
-def _permute_along_axis_jvp(t, ans, x, perm, inverse, axis):
+def _permute_along_axis_jvp(t: tuple[Any, ...], ans: Any, x: Any, perm: Array, inverse: Array,
+                            axis: int) -> Any:
     return permute_along_axis(t[0], perm, inverse, axis)
 
 
-def _sample_permutation(shape, axis, seed):
+def _sample_permutation(shape: Shape, axis: int, seed: int) -> tuple[Array, Array, int]:
     perm = np.argsort(np.random.default_rng(seed).standard_normal(shape), axis=axis)
     return perm, inverse_permutation(perm, axis), axis
 
