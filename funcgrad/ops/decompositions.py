@@ -36,6 +36,8 @@ Conventions shared by the rules
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..backend import namespace
@@ -48,19 +50,27 @@ from .linalg import _align, _gemm, matmul
 from .reduce import sum, sum_to_shape
 from .shape import cat, reshape, swapaxes, unsqueeze
 
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .._typing import Array, ArrayLike, Shape
+
 try:  # SciPy's triangular solve, when installed; NumPy's LU solve otherwise
-    from scipy.linalg import solve_triangular as _scipy_solve_triangular
+    # SciPy ships no type information (scipy-stubs is a separate package).
+    from scipy.linalg import (  # type: ignore[import-untyped]
+        solve_triangular as _scipy_solve_triangular,
+    )
 except ImportError:  # pragma: no cover
     _scipy_solve_triangular = None
 
 
 
 
-def _ndim(x):
+def _ndim(x: Any) -> int:
     return len(_shape(x))
 
 
-def _T(x):
+def _T(x: Any) -> Any:
     """The matrix transpose of the last two axes."""
     return swapaxes(x, -1, -2)
 
@@ -68,41 +78,41 @@ def _T(x):
 _mm = _gemm  # a @ b, as one GEMM when one side is a plain matrix and the other a stack
 
 
-def _tri_mask(n, lower, strict=False):
+def _tri_mask(n: int, lower: bool, strict: bool = False) -> Array:
     ones = np.ones((n, n), dtype=bool)
     if lower:
         return np.tril(ones, -1 if strict else 0)
     return np.triu(ones, 1 if strict else 0)
 
 
-def _tri(x, lower, strict=False):
+def _tri(x: Any, lower: bool, strict: bool = False) -> Any:
     """The lower (or upper) triangle of ``x``, the rest zero."""
     return where(_tri_mask(_shape(x)[-1], lower, strict), x, 0)
 
 
-def sym_from_triangle(x, lower=True):
+def sym_from_triangle(x: Any, lower: bool = True) -> Any:
     """The symmetric matrix NumPy's ``cholesky``/``eigh`` see in ``x``: its ``lower`` (or
     upper) triangle, mirrored. Linear in ``x``; its transpose is :func:`_sym_transpose`."""
     return add(_tri(x, lower), _T(_tri(x, lower, strict=True)))
 
 
-def _sym_transpose(g, lower):
+def _sym_transpose(g: Any, lower: bool) -> Any:
     """The transpose of :func:`sym_from_triangle`: a gradient with respect to the symmetric
     matrix, carried back to the triangle that was read (the other triangle gets zero)."""
     return add(_tri(g, lower), _tri(_T(g), lower, strict=True))
 
 
-def _eye(n, like):
+def _eye(n: int, like: Any) -> Array:
     """The identity in the real dtype of ``like`` (float32 stays float32)."""
     return np.eye(n, dtype=_real_dtype(like))
 
 
-def _real_dtype(like):
+def _real_dtype(like: Any) -> np.dtype[Any]:
     dtype = np.dtype(_data(like).dtype)
     return np.finfo(dtype).dtype if dtype.kind in "fc" else np.dtype(np.float64)
 
 
-def _gap_reciprocal(v):
+def _gap_reciprocal(v: Any) -> Any:
     """``F[..., i, j] = 1 / (v_j - v_i)``, with 0 on the diagonal and where ``v_i`` and
     ``v_j`` are equal up to rounding (see the module docstring).
 
@@ -119,7 +129,7 @@ def _gap_reciprocal(v):
     return where(distinct, div(1, where(distinct, diff, 1)), 0)
 
 
-def _safe_reciprocal(s):
+def _safe_reciprocal(s: Any) -> Any:
     """``1 / s`` for singular values ``s``, with 0 where ``s`` is 0 up to rounding (the
     singular vectors of a zero singular value are not unique)."""
     sd = _data(s)
@@ -130,7 +140,7 @@ def _safe_reciprocal(s):
     return where(nonzero, div(1, where(nonzero, s, 1)), 0)
 
 
-def _fold_solve(solve2d, a, b):
+def _fold_solve(solve2d: Callable[[Array, Array], Array], a: Array, b: Array) -> Array:
     """``solve2d(a, b)`` for a square ``a`` and a right-hand side ``b`` (..., n, k).
 
     A single matrix against a stack (a batch of cotangents or tangents) is solved once, with
@@ -145,13 +155,13 @@ def _fold_solve(solve2d, a, b):
     return solve2d(a, b)
 
 
-def _well_conditioned(x):
+def _well_conditioned(x: Array) -> Array:
     """A sample maker: ``x`` plus a multiple of the (rectangular) identity, far from singular."""
     m, n = x.shape[-2:]
     return x + 2 * max(m, n) * np.eye(m, n)
 
 
-def _spd(x):
+def _spd(x: Array) -> Array:
     """A sample maker: a symmetric positive definite matrix from ``x``."""
     n = x.shape[-1]
     return x @ np.swapaxes(x, -1, -2) + n * np.eye(n)
@@ -160,7 +170,7 @@ def _spd(x):
 _SPECTRUM = np.array([-2.3, -0.6, 1.1, 2.9, 4.4, 6.2])
 
 
-def _spread_spectrum(x):
+def _spread_spectrum(x: Array) -> Array:
     """A sample maker: a symmetric matrix with well separated eigenvalues. (A spectrum
     symmetric about 0 puts LAPACK's eigenvector signs on a discontinuity: avoided.)"""
     q = np.linalg.qr(x)[0]
@@ -168,7 +178,7 @@ def _spread_spectrum(x):
     return (q * _SPECTRUM[:n]) @ np.swapaxes(q, -1, -2)
 
 
-def _spread_singular_values(x):
+def _spread_singular_values(x: Array) -> Array:
     """A sample maker: ``x`` with its singular values replaced by well separated ones."""
     u, s, vh = np.linalg.svd(x, full_matrices=False)
     k = s.shape[-1]
@@ -178,18 +188,18 @@ def _spread_singular_values(x):
 # ---- inverse ----------------------------------------------------------------------------
 
 
-def _inv_forward(a):
+def _inv_forward(a: Array) -> Array:
     """The inverse of a square matrix (or of each in a stack): NumPy's ``linalg.inv``."""
     return namespace(a).linalg.inv(a)
 
 
-def _inv_vjp(g, needs, ans, a_shape):
+def _inv_vjp(g: Any, needs: Sequence[bool], ans: Any, a_shape: Shape) -> tuple[Any, ...]:
     # d(A^-1) = -A^-1 dA A^-1, whose transpose takes g to -A^-T g A^-T.
     ans_t = _T(ans)
     return (neg(_mm(_mm(ans_t, g), ans_t)),)
 
 
-def _inv_jvp(t, ans, a):
+def _inv_jvp(t: Sequence[Any], ans: Any, a: Any) -> Any:
     return neg(_mm(_mm(ans, t[0]), ans))
 
 
@@ -203,18 +213,18 @@ inv = defprimitive(
 # ---- determinants -----------------------------------------------------------------------
 
 
-def _det_forward(a):
+def _det_forward(a: Array) -> Array:
     """The determinant of a square matrix (or of each in a stack): NumPy's ``linalg.det``."""
     return namespace(a).linalg.det(a)
 
 
-def _det_vjp(g, needs, ans, a):
+def _det_vjp(g: Any, needs: Sequence[bool], ans: Any, a: Any) -> tuple[Any, ...]:
     # d det(A) = det(A) tr(A^-1 dA): the gradient is det(A) A^-T (A must be invertible).
     scale = reshape(mul(g, ans), _shape(g) + (1, 1))
     return (mul(scale, _T(inv(a))),)
 
 
-def _det_jvp(t, ans, a):
+def _det_jvp(t: Sequence[Any], ans: Any, a: Any) -> Any:
     # tr(A^-1 dA) = sum(A^-T * dA), without forming the product.
     return mul(ans, sum(mul(_T(inv(a)), t[0]), (-2, -1), False))
 
@@ -226,20 +236,20 @@ det = defprimitive(
 )
 
 
-def _slogdet_forward(a):
+def _slogdet_forward(a: Array) -> Array:
     """``sign`` and ``log |det|`` of a real square matrix, packed on a last axis of 2."""
     xp = namespace(a)
     sign, logabsdet = xp.linalg.slogdet(a)
     return xp.stack([sign, logabsdet], -1)
 
 
-def _slogdet_vjp(g, needs, ans, a):
+def _slogdet_vjp(g: Any, needs: Sequence[bool], ans: Any, a: Any) -> tuple[Any, ...]:
     # The sign is piecewise constant: only log|det| carries a gradient, A^-T.
     g_log = reshape(getitem(g, (Ellipsis, 1)), _shape(g)[:-1] + (1, 1))
     return (mul(g_log, _T(inv(a))),)
 
 
-def _slogdet_jvp(t, ans, a):
+def _slogdet_jvp(t: Sequence[Any], ans: Any, a: Any) -> Any:
     d_log = sum(mul(_T(inv(a)), t[0]), (-2, -1), False)
     sign_has_no_tangent = np.array([0, 1], dtype=_real_dtype(t[0]))
     return mul(unsqueeze(d_log, -1), sign_has_no_tangent)
@@ -255,13 +265,13 @@ slogdet = defprimitive(
 # ---- linear systems ---------------------------------------------------------------------
 
 
-def _solve_forward(a, b):
+def _solve_forward(a: Array, b: Array) -> Array:
     """The solution ``x`` of ``a @ x = b`` for square ``a`` (..., n, n) and a stack of
     right-hand sides ``b`` (..., n, k); the stacks broadcast."""
     return _fold_solve(namespace(b).linalg.solve, a, b)
 
 
-def _solve_vjp(g, needs, ans, a, b_shape):
+def _solve_vjp(g: Any, needs: Sequence[bool], ans: Any, a: Any, b_shape: Shape) -> tuple[Any, ...]:
     nb = _ndim(g) - _ndim(ans)
     g_b = solve(_T(a), g)  # A^-T g, for every broadcast entry
     g_a = None
@@ -270,7 +280,7 @@ def _solve_vjp(g, needs, ans, a, b_shape):
     return (g_a, sum_to_shape(g_b, b_shape, nb) if needs[1] else None)
 
 
-def _solve_jvp(t, ans, a, b):
+def _solve_jvp(t: Sequence[Any], ans: Any, a: Any, b: Any) -> Any:
     # dx = A^-1 (db - dA x)
     t_a, t_b = t
     out_ndim = _ndim(ans)
@@ -290,8 +300,8 @@ solve = defprimitive(
 )
 
 
-def _solve_triangular_2d(lower):
-    def solve2d(a, b):
+def _solve_triangular_2d(lower: bool) -> Callable[[Array, Array], Array]:
+    def solve2d(a: Array, b: Array) -> Array:
         if _scipy_solve_triangular is not None and namespace(b) is np:
             return _scipy_solve_triangular(a, b, lower=lower, check_finite=False)
         xp = namespace(b)
@@ -300,7 +310,7 @@ def _solve_triangular_2d(lower):
     return solve2d
 
 
-def _solve_triangular_forward(a, b, lower):
+def _solve_triangular_forward(a: Array, b: Array, lower: bool) -> Array:
     """The solution of ``a @ x = b`` reading only the ``lower`` (or upper) triangle of
     ``a`` (..., n, n); ``b`` is a stack of right-hand sides (..., n, k)."""
     if a.ndim == 2:
@@ -319,7 +329,8 @@ def _solve_triangular_forward(a, b, lower):
     return xp.linalg.solve(xp.tril(a) if lower else xp.triu(a), b)
 
 
-def _solve_triangular_vjp(g, needs, ans, a, b_shape, lower):
+def _solve_triangular_vjp(g: Any, needs: Sequence[bool], ans: Any, a: Any, b_shape: Shape,
+                          lower: bool) -> tuple[Any, ...]:
     nb = _ndim(g) - _ndim(ans)
     g_b = solve_triangular(_T(a), g, not lower)
     g_a = None
@@ -328,7 +339,7 @@ def _solve_triangular_vjp(g, needs, ans, a, b_shape, lower):
     return (g_a, sum_to_shape(g_b, b_shape, nb) if needs[1] else None)
 
 
-def _solve_triangular_jvp(t, ans, a, b, lower):
+def _solve_triangular_jvp(t: Sequence[Any], ans: Any, a: Any, b: Any, lower: bool) -> Any:
     t_a, t_b = t
     out_ndim = _ndim(ans)
     rhs = None if t_b is None else _align(t_b, _ndim(b), out_ndim)
@@ -347,13 +358,13 @@ solve_triangular = defprimitive(
 )
 
 
-def _pinv_forward(a, rcond):
+def _pinv_forward(a: Array, rcond: ArrayLike) -> Array:
     """The Moore-Penrose pseudo-inverse, singular values below ``rcond`` times the largest
     cut (NumPy's ``linalg.pinv``)."""
     return namespace(a).linalg.pinv(a, rcond=rcond)
 
 
-def _pinv_vjp(g, needs, ans, a, rcond):
+def _pinv_vjp(g: Any, needs: Sequence[bool], ans: Any, a: Any, rcond: ArrayLike) -> tuple[Any, ...]:
     # Transpose of the constant-rank derivative (Golub & Pereyra):
     # dP = -P dA P + P P^T dA^T (I - A P) + (I - P A) dA^T P^T P, with P = A^+.
     p = ans
@@ -367,7 +378,7 @@ def _pinv_vjp(g, needs, ans, a, rcond):
     return (out,)
 
 
-def _pinv_jvp(t, ans, a, rcond):
+def _pinv_jvp(t: Sequence[Any], ans: Any, a: Any, rcond: ArrayLike) -> Any:
     p = ans
     p_t = _T(p)
     da_t = _T(t[0])
@@ -388,18 +399,18 @@ pinv = defprimitive(
 
 # ---- Cholesky ---------------------------------------------------------------------------
 
-def _phi(n, like):
+def _phi(n: int, like: Any) -> Array:
     """The lower triangle with the diagonal halved: the projection in Cholesky's rules."""
     dtype = _real_dtype(like)
     return np.tril(np.ones((n, n), dtype)) - dtype.type(0.5) * np.eye(n, dtype=dtype)
 
 
-def _cholesky_forward(a):
+def _cholesky_forward(a: Array) -> Array:
     """The lower Cholesky factor ``L`` (``a = L L^T``), reading the lower triangle of ``a``."""
     return namespace(a).linalg.cholesky(a)
 
 
-def _cholesky_vjp(g, needs, ans, a_shape):
+def _cholesky_vjp(g: Any, needs: Sequence[bool], ans: Any, a_shape: Shape) -> tuple[Any, ...]:
     # For symmetric dS: dL = L Phi(L^-1 dS L^-T). Transposed: the gradient with respect to
     # S is L^-T Phi(L^T g) L^-1, carried back to the lower triangle that was read.
     chol = ans
@@ -410,7 +421,7 @@ def _cholesky_vjp(g, needs, ans, a_shape):
     return (_sym_transpose(m, True),)
 
 
-def _cholesky_jvp(t, ans, a):
+def _cholesky_jvp(t: Sequence[Any], ans: Any, a: Any) -> Any:
     chol = ans
     ds = sym_from_triangle(t[0], True)
     z = solve_triangular(chol, ds, True)  # L^-1 dS
@@ -428,7 +439,7 @@ cholesky = defprimitive(
 # ---- QR ---------------------------------------------------------------------------------
 
 
-def _qr_forward(a):
+def _qr_forward(a: Array) -> Array:
     """The reduced QR decomposition, packed: ``[Q; R]`` for m >= n, ``[Q | R]`` for m < n."""
     xp = namespace(a)
     q, r = xp.linalg.qr(a, mode="reduced")
@@ -436,7 +447,7 @@ def _qr_forward(a):
     return xp.concatenate([q, r], axis=-2 if m >= n else -1)
 
 
-def qr_unpack(packed, m, n):
+def qr_unpack(packed: Any, m: int, n: int) -> tuple[Any, Any]:
     """``(Q, R)`` from :func:`qr`'s packed output (or a cotangent/tangent shaped like it)."""
     if m >= n:
         return (getitem(packed, (Ellipsis, slice(None, m), slice(None))),
@@ -445,7 +456,7 @@ def qr_unpack(packed, m, n):
             getitem(packed, (Ellipsis, slice(None), slice(m, None))))
 
 
-def _qr_tall_vjp(q, r, g_q, g_r):
+def _qr_tall_vjp(q: Any, r: Any, g_q: Any, g_r: Any) -> Any:
     # The transpose of _qr_tall_jvp: (g_Q + Q copyltu(M)) R^-T with M = R g_R^T - g_Q^T Q,
     # copyltu(M) the symmetric matrix from M's lower triangle (= from N = M^T's upper).
     n_mat = sub(matmul(g_r, _T(r)), matmul(_T(q), g_q))
@@ -454,7 +465,7 @@ def _qr_tall_vjp(q, r, g_q, g_r):
     return _T(solve_triangular(r, _T(x), False))  # X R^-T
 
 
-def _qr_tall_jvp(q, r, da):
+def _qr_tall_jvp(q: Any, r: Any, da: Any) -> tuple[Any, Any]:
     # dA = dQ R + Q dR; with B = dA R^-1 and C = Q^T B, Q^T dQ = tril(C,-1) - tril(C,-1)^T
     # (antisymmetric) and dR R^-1 = triu(C) + tril(C,-1)^T =: U (upper triangular).
     b = _T(solve_triangular(_T(r), _T(da), True))  # dA R^-1
@@ -463,7 +474,7 @@ def _qr_tall_jvp(q, r, da):
     return sub(b, matmul(q, u)), matmul(u, r)
 
 
-def _qr_vjp(g, needs, ans, a_shape):
+def _qr_vjp(g: Any, needs: Sequence[bool], ans: Any, a_shape: Shape) -> tuple[Any, ...]:
     m, n = a_shape[-2:]
     q, r = qr_unpack(ans, m, n)
     g_q, g_r = qr_unpack(g, m, n)
@@ -477,7 +488,7 @@ def _qr_vjp(g, needs, ans, a_shape):
     return (cat((g_x, matmul(q, g_v)), -1),)
 
 
-def _qr_jvp(t, ans, a):
+def _qr_jvp(t: Sequence[Any], ans: Any, a: Any) -> Any:
     m, n = _shape(a)[-2:]
     q, r = qr_unpack(ans, m, n)
     if m >= n:
@@ -500,7 +511,7 @@ qr = defprimitive(
 # ---- symmetric eigendecomposition -------------------------------------------------------
 
 
-def _eigh_forward(a, uplo):
+def _eigh_forward(a: Array, uplo: str) -> Array:
     """Eigenvalues (ascending) and eigenvectors of the symmetric matrix in the ``uplo``
     triangle of ``a``, packed as ``[w; V]`` (eigenvalues as the first row)."""
     xp = namespace(a)
@@ -508,13 +519,14 @@ def _eigh_forward(a, uplo):
     return xp.concatenate([w[..., None, :], v], axis=-2)
 
 
-def eigh_unpack(packed):
+def eigh_unpack(packed: Any) -> tuple[Any, Any]:
     """``(w, V)`` from :func:`eigh`'s packed output (or a cotangent/tangent shaped like it)."""
     return (getitem(packed, (Ellipsis, 0, slice(None))),
             getitem(packed, (Ellipsis, slice(1, None), slice(None))))
 
 
-def _eigh_vjp(g, needs, ans, a_shape, uplo):
+def _eigh_vjp(g: Any, needs: Sequence[bool], ans: Any, a_shape: Shape,
+              uplo: str) -> tuple[Any, ...]:
     # dw = diag(V^T dS V), dV = V (F o V^T dS V): so g_S = V (diag(g_w) + F o V^T g_V) V^T.
     w, v = eigh_unpack(ans)
     g_w, g_v = eigh_unpack(g)
@@ -524,7 +536,7 @@ def _eigh_vjp(g, needs, ans, a_shape, uplo):
     return (_sym_transpose(g_s, uplo == "L"),)
 
 
-def _eigh_jvp(t, ans, a, uplo):
+def _eigh_jvp(t: Sequence[Any], ans: Any, a: Any, uplo: str) -> Any:
     w, v = eigh_unpack(ans)
     ds = sym_from_triangle(t[0], uplo == "L")
     p = matmul(matmul(_T(v), ds), v)
@@ -544,21 +556,21 @@ eigh = defprimitive(
 # ---- singular value decomposition -------------------------------------------------------
 
 
-def _svd_forward(a):
+def _svd_forward(a: Array) -> Array:
     """The reduced SVD ``a = U diag(s) Vh``, packed as ``[U^T | s | Vh]`` (k rows)."""
     xp = namespace(a)
     u, s, vh = xp.linalg.svd(a, full_matrices=False)
     return xp.concatenate([xp.swapaxes(u, -1, -2), s[..., :, None], vh], axis=-1)
 
 
-def svd_unpack(packed, m):
+def svd_unpack(packed: Any, m: int) -> tuple[Any, Any, Any]:
     """``(U, s, Vh)`` from :func:`svd`'s packed output (or a cotangent/tangent like it)."""
     return (_T(getitem(packed, (Ellipsis, slice(None), slice(None, m)))),
             getitem(packed, (Ellipsis, slice(None), m)),
             getitem(packed, (Ellipsis, slice(None), slice(m + 1, None))))
 
 
-def _svd_vjp(g, needs, ans, a_shape):
+def _svd_vjp(g: Any, needs: Sequence[bool], ans: Any, a_shape: Shape) -> tuple[Any, ...]:
     # With dP = U^T dA V: ds = diag(dP), U^T dU = F o (dP S + S dP^T),
     # V^T dV = F o (S dP + dP^T S), F_ij = 1 / (s_j^2 - s_i^2), plus the parts of dU (dV)
     # outside the span of U (V) when A is tall (wide). This is the transpose.
@@ -581,7 +593,7 @@ def _svd_vjp(g, needs, ans, a_shape):
     return (g_a,)
 
 
-def _svd_jvp(t, ans, a):
+def _svd_jvp(t: Sequence[Any], ans: Any, a: Any) -> Any:
     m, n = _shape(a)[-2:]
     k = min(m, n)
     u, s, vh = svd_unpack(ans, m)

@@ -23,12 +23,20 @@ cotangent or tangent.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..backend import namespace
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ._primitive import Const, Sample, defprimitive  # noqa: F401
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+    from types import ModuleType
+
+    from .._typing import Array, DTypeLike, Shape
 
 __all__ = [
     "crop_or_pad", "real_part", "conj_scale", "fftn", "ifftn", "rfftn", "irfftn", "fftshift",
@@ -49,7 +57,7 @@ def swap_norm(norm: str) -> str:
 # ---- zero padding / cropping (the n= and s= arguments) ----------------------------------
 
 
-def _crop_or_pad_forward(x, shape):
+def _crop_or_pad_forward(x: Array, shape: Shape) -> Array:
     xp = namespace(x)
     nb = x.ndim - len(shape)
     common = (Ellipsis,) + tuple(slice(0, min(a, b)) for a, b in zip(x.shape[nb:], shape))
@@ -58,12 +66,13 @@ def _crop_or_pad_forward(x, shape):
     return out
 
 
-def _crop_or_pad_vjp(g, needs, ans, x_shape, shape):
+def _crop_or_pad_vjp(g: Any, needs: Sequence[bool], ans: Any, x_shape: Shape,
+                     shape: Shape) -> tuple[Any, ...]:
     # Cropping's transpose pads with zeros and padding's crops: the same map back.
     return (crop_or_pad(g, x_shape),)
 
 
-def _crop_or_pad_jvp(t, ans, x, shape):
+def _crop_or_pad_jvp(t: Sequence[Any], ans: Any, x: Any, shape: Shape) -> Any:
     return crop_or_pad(t[0], shape)
 
 
@@ -77,16 +86,16 @@ crop_or_pad.__doc__ = """``x`` cut or zero-padded to ``shape`` (its trailing dim
 # ---- real part (the cotangent of a real input to a complex transform) -------------------
 
 
-def _real_part_forward(x):
+def _real_part_forward(x: Array) -> Array:
     return namespace(x).real(x).copy()
 
 
-def _real_part_vjp(g, needs, ans, x):
+def _real_part_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any) -> tuple[Any, ...]:
     # Re is R-linear from C to R; its transpose embeds the real cotangent in C unchanged.
     return (g,)
 
 
-def _real_part_jvp(t, ans, x):
+def _real_part_jvp(t: Sequence[Any], ans: Any, x: Any) -> Any:
     return real_part(t[0])
 
 
@@ -99,7 +108,8 @@ real_part.__doc__ = """The real part of ``x`` (a copy)."""
 # ---- w * conj(x) with Hermitian bin weights ---------------------------------------------
 
 
-def _bin_weights(xp, m, n, interior, axis, dtype):
+def _bin_weights(xp: ModuleType, m: int, n: int, interior: float, axis: int,
+                 dtype: DTypeLike) -> Array:
     """Weights along ``axis`` (length ``m``, of an ``n``-point real transform): 1 at the DC
     bin and (``n`` even) the Nyquist bin, ``interior`` at the others."""
     w = xp.full(m, interior, dtype=dtype)
@@ -109,7 +119,7 @@ def _bin_weights(xp, m, n, interior, axis, dtype):
     return w.reshape((m,) + (1,) * (-axis - 1))
 
 
-def _conj_scale_forward(x, axis, n, interior):
+def _conj_scale_forward(x: Array, axis: int, n: int, interior: float) -> Array:
     xp = namespace(x)
     out = xp.conj(x)
     if interior == 1:
@@ -117,12 +127,13 @@ def _conj_scale_forward(x, axis, n, interior):
     return out * _bin_weights(xp, x.shape[axis], n, interior, axis, x.real.dtype)
 
 
-def _conj_scale_vjp(g, needs, ans, x, axis, n, interior):
+def _conj_scale_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, axis: int, n: int,
+                    interior: float) -> tuple[Any, ...]:
     # x -> w conj(x) is its own transpose: Re(u w conj(x)) = Re(w conj(u) x) for real w.
     return (conj_scale(g, axis, n, interior),)
 
 
-def _conj_scale_jvp(t, ans, x, axis, n, interior):
+def _conj_scale_jvp(t: Sequence[Any], ans: Any, x: Any, axis: int, n: int, interior: float) -> Any:
     return conj_scale(t[0], axis, n, interior)
 
 
@@ -139,35 +150,39 @@ conj_scale.__doc__ = """``w * conj(x)``: the Hermitian weights along ``axis`` of
 # ---- complex-to-complex transforms ------------------------------------------------------
 
 
-def _fftn_forward(x, axes, norm, real_input):
+def _fftn_forward(x: Array, axes: tuple[int, ...], norm: str, real_input: bool) -> Array:
     return namespace(x).fft.fftn(x, axes=axes, norm=norm)
 
 
-def _ifftn_forward(x, axes, norm, real_input):
+def _ifftn_forward(x: Array, axes: tuple[int, ...], norm: str, real_input: bool) -> Array:
     return namespace(x).fft.ifftn(x, axes=axes, norm=norm)
 
 
-def _fftn_vjp(g, needs, ans, x, axes, norm, real_input):
+def _fftn_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, axes: tuple[int, ...], norm: str,
+              real_input: bool) -> tuple[Any, ...]:
     ct = fftn(g, axes, norm, False)  # the DFT matrix is symmetric: its own transpose
     return (real_part(ct) if real_input else ct,)
 
 
-def _fftn_jvp(t, ans, x, axes, norm, real_input):
+def _fftn_jvp(t: Sequence[Any], ans: Any, x: Any, axes: tuple[int, ...], norm: str,
+              real_input: bool) -> Any:
     return fftn(t[0], axes, norm, False)
 
 
-def _ifftn_vjp(g, needs, ans, x, axes, norm, real_input):
+def _ifftn_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, axes: tuple[int, ...], norm: str,
+               real_input: bool) -> tuple[Any, ...]:
     ct = ifftn(g, axes, norm, False)
     return (real_part(ct) if real_input else ct,)
 
 
-def _ifftn_jvp(t, ans, x, axes, norm, real_input):
+def _ifftn_jvp(t: Sequence[Any], ans: Any, x: Any, axes: tuple[int, ...], norm: str,
+               real_input: bool) -> Any:
     return ifftn(t[0], axes, norm, False)
 
 
 # The registry's samples are complex: tests/test_transforms.py compares real samples'
 # Jacobians as real arrays. tests/test_numpy_fft.py checks the real-input rules.
-def _c2c_samples():
+def _c2c_samples() -> list[Sample]:
     return [Sample((3, 4), params=((-1,), "backward", False), dtype=np.complex128),
             Sample((3, 4), params=((-2, -1), "ortho", False), dtype=np.complex128),
             Sample((2, 3, 4), params=((-3, -1), "forward", False), dtype=np.complex128),
@@ -187,21 +202,22 @@ negative); ``real_input`` says that ``x`` is real (its cotangent is then real)."
 # ---- real-to-complex and complex-to-real transforms -------------------------------------
 
 
-def _rfftn_forward(x, axes, norm):
+def _rfftn_forward(x: Array, axes: tuple[int, ...], norm: str) -> Array:
     # A complex x counts by its real part (funcgrad.numpy.fft.rfft refuses one, as NumPy
     # does); so the map is defined, and checked, on complex samples too.
     xp = namespace(x)
     return xp.fft.rfftn(xp.real(x) if x.dtype.kind == "c" else x, axes=axes, norm=norm)
 
 
-def _rfftn_vjp(g, needs, ans, x_shape, axes, norm):
+def _rfftn_vjp(g: Any, needs: Sequence[bool], ans: Any, x_shape: Shape, axes: tuple[int, ...],
+               norm: str) -> tuple[Any, ...]:
     # Re(F pad(g)): irfftn counts each interior bin twice, so those carry a weight of 1/2.
     sizes = tuple(x_shape[a] for a in axes)
     weighted = conj_scale(g, axes[-1], sizes[-1], 0.5)
     return (irfftn(weighted, axes, sizes[-1], swap_norm(norm), False),)
 
 
-def _rfftn_jvp(t, ans, x, axes, norm):
+def _rfftn_jvp(t: Sequence[Any], ans: Any, x: Any, axes: tuple[int, ...], norm: str) -> Any:
     return rfftn(t[0], axes, norm)
 
 
@@ -218,18 +234,21 @@ over ``axes`` (distinct, negative), keeping the ``n // 2 + 1`` non-negative freq
 the last of them."""
 
 
-def _irfftn_forward(c, axes, n, norm, real_input):
+def _irfftn_forward(c: Array, axes: tuple[int, ...], n: int, norm: str,
+                    real_input: bool) -> Array:
     sizes = [c.shape[a] for a in axes[:-1]] + [n]
     return namespace(c).fft.irfftn(c, s=sizes, axes=axes, norm=norm)
 
 
-def _irfftn_vjp(g, needs, ans, c, axes, n, norm, real_input):
+def _irfftn_vjp(g: Any, needs: Sequence[bool], ans: Any, c: Any, axes: tuple[int, ...], n: int,
+                norm: str, real_input: bool) -> tuple[Any, ...]:
     # W conj(rfftn(g)): the bins irfftn counts twice (not DC, not Nyquist) carry weight 2.
     ct = conj_scale(rfftn(g, axes, swap_norm(norm)), axes[-1], n, 2.0)
     return (real_part(ct) if real_input else ct,)
 
 
-def _irfftn_jvp(t, ans, c, axes, n, norm, real_input):
+def _irfftn_jvp(t: Sequence[Any], ans: Any, c: Any, axes: tuple[int, ...], n: int, norm: str,
+                real_input: bool) -> Any:
     return irfftn(t[0], axes, n, norm, False)
 
 
@@ -249,27 +268,29 @@ are ignored); ``real_input`` says that ``c`` is real (its cotangent is then real
 # ---- shifts -----------------------------------------------------------------------------
 
 
-def _fftshift_forward(x, axes):
+def _fftshift_forward(x: Array, axes: tuple[int, ...]) -> Array:
     return namespace(x).fft.fftshift(x, axes=axes)
 
 
-def _ifftshift_forward(x, axes):
+def _ifftshift_forward(x: Array, axes: tuple[int, ...]) -> Array:
     return namespace(x).fft.ifftshift(x, axes=axes)
 
 
-def _fftshift_vjp(g, needs, ans, x, axes):
+def _fftshift_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any,
+                  axes: tuple[int, ...]) -> tuple[Any, ...]:
     return (ifftshift(g, axes),)  # a roll's transpose is the opposite roll
 
 
-def _fftshift_jvp(t, ans, x, axes):
+def _fftshift_jvp(t: Sequence[Any], ans: Any, x: Any, axes: tuple[int, ...]) -> Any:
     return fftshift(t[0], axes)
 
 
-def _ifftshift_vjp(g, needs, ans, x, axes):
+def _ifftshift_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any,
+                   axes: tuple[int, ...]) -> tuple[Any, ...]:
     return (fftshift(g, axes),)
 
 
-def _ifftshift_jvp(t, ans, x, axes):
+def _ifftshift_jvp(t: Sequence[Any], ans: Any, x: Any, axes: tuple[int, ...]) -> Any:
     return ifftshift(t[0], axes)
 
 

@@ -13,34 +13,44 @@ means nothing.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Const, Sample, defprimitive
 from .elementwise import (
-    _add_tangents, _data, _diagonal, _is_complex, _scale, _zero_gradient, add, astype, div, mul,
-    neg, sigmoid, sqrt, sub,
+    _add_tangents, _diagonal, _is_complex, _scale, _zero_gradient, add, astype, div, mul, neg,
+    sigmoid, sqrt, sub,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import Array, DTypeLike
+    from ._primitive import Primitive
 
 _C = np.complex128
 _LN2 = math.log(2.0)
 _LN10 = math.log(10.0)
 
 
-def _samples(low=-2.0, high=2.0, complex_low=None, complex_high=None):
+def _samples(low: float = -2.0, high: float = 2.0, complex_low: float | None = None,
+             complex_high: float | None = None) -> list[Sample]:
     """A matrix and a 0-d sample on ``[low, high]``; a complex matrix when a domain is given."""
     samples = [Sample((3, 4), low=low, high=high), Sample((), low=low, high=high)]
     if complex_low is not None:
+        assert complex_high is not None, "a complex domain needs both bounds"
         samples.append(Sample((3, 4), low=complex_low, high=complex_high, dtype=_C))
     return samples
 
 
-def real_cotangent(g):
+def real_cotangent(g: Any) -> Any:
     """``g`` without an imaginary part: the cotangent of a real-valued output."""
     return real(g) if _is_complex(g) else g
 
 
-def cast_cotangent(g, dtype):
+def cast_cotangent(g: Any, dtype: DTypeLike) -> Any:
     """``g`` as the cotangent of a value of ``dtype``: the real part for a real value (a
     complex cotangent's imaginary part says nothing about a real input), then the dtype."""
     dtype = np.dtype(dtype)
@@ -54,65 +64,65 @@ def cast_cotangent(g, dtype):
 # ---- unary functions with a diagonal Jacobian ------------------------------------------
 
 
-def _arcsin_derivative(x):
+def _arcsin_derivative(x: Any) -> Any:
     return div(1, sqrt(sub(1, mul(x, x))))
 
 
-def _arccos_derivative(x):
+def _arccos_derivative(x: Any) -> Any:
     return div(-1, sqrt(sub(1, mul(x, x))))
 
 
-def _arctan_derivative(x):
+def _arctan_derivative(x: Any) -> Any:
     return div(1, add(1, mul(x, x)))
 
 
-def _sinh_derivative(x):
+def _sinh_derivative(x: Any) -> Any:
     return cosh(x)
 
 
-def _cosh_derivative(x):
+def _cosh_derivative(x: Any) -> Any:
     return sinh(x)
 
 
-def _arcsinh_derivative(x):
+def _arcsinh_derivative(x: Any) -> Any:
     return div(1, sqrt(add(mul(x, x), 1)))
 
 
-def _arccosh_derivative(x):
+def _arccosh_derivative(x: Any) -> Any:
     # sqrt(x - 1) sqrt(x + 1), not sqrt(x**2 - 1): the same for real x > 1, and the one that
     # follows NumPy's principal branch for complex x.
     return div(1, mul(sqrt(sub(x, 1)), sqrt(add(x, 1))))
 
 
-def _arctanh_derivative(x):
+def _arctanh_derivative(x: Any) -> Any:
     return div(1, sub(1, mul(x, x)))
 
 
-def _exp2_derivative(ans):
+def _exp2_derivative(ans: Any) -> Any:
     return mul(ans, _LN2)
 
 
-def _expm1_derivative(ans):
+def _expm1_derivative(ans: Any) -> Any:
     return add(ans, 1)
 
 
-def _log2_derivative(x):
+def _log2_derivative(x: Any) -> Any:
     return div(1 / _LN2, x)
 
 
-def _log10_derivative(x):
+def _log10_derivative(x: Any) -> Any:
     return div(1 / _LN10, x)
 
 
-def _log1p_derivative(x):
+def _log1p_derivative(x: Any) -> Any:
     return div(1, add(x, 1))
 
 
-def _cbrt_derivative(ans):
+def _cbrt_derivative(ans: Any) -> Any:
     return div(1, mul(3, mul(ans, ans)))
 
 
-def _reciprocal_derivative(ans):
+def _reciprocal_derivative(ans: Any) -> Any:
     return neg(mul(ans, ans))
 
 
@@ -156,7 +166,7 @@ reciprocal = _diagonal("reciprocal", np.reciprocal, _reciprocal_derivative, of_o
 # ---- sinc and its derivatives -----------------------------------------------------------
 
 
-def _sinc_series(u, order):
+def _sinc_series(u: Array, order: int) -> Array:
     """The ``order``-th derivative of ``sin(u) / u`` by its Maclaurin series (for small ``u``).
 
     sin(u) / u = sum_n (-1)^n u^(2n) / (2n + 1)!, so its k-th derivative is
@@ -176,7 +186,7 @@ def _sinc_series(u, order):
         m += 2
 
 
-def _sinc_closed(u, order):
+def _sinc_closed(u: Array, order: int) -> Array:
     """The ``order``-th derivative of ``sin(u) / u`` by Leibniz's rule (for ``|u|`` not small)."""
     # d^j sin(u) = sin(u + j pi / 2); d^i (1 / u) = (-1)^i i! / u^(i + 1).
     sines = (np.sin(u), np.cos(u), -np.sin(u), -np.cos(u))
@@ -188,7 +198,7 @@ def _sinc_closed(u, order):
     return total
 
 
-def _sinc_forward(x, order):
+def _sinc_forward(x: Array, order: int) -> Array:
     if order == 0:
         return np.sinc(x)
     x = np.asarray(x)
@@ -205,15 +215,15 @@ def _sinc_forward(x, order):
     return out * np.pi ** order
 
 
-def _sinc_vjp(g, needs, ans, x, order):
+def _sinc_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, order: int) -> tuple[Any, ...]:
     return (mul(g, sinc(x, order + 1)),)
 
 
-def _sinc_jvp(t, ans, x, order):
+def _sinc_jvp(t: Sequence[Any], ans: Any, x: Any, order: int) -> Any:
     return mul(t[0], sinc(x, order + 1))
 
 
-def _near_zero(a):
+def _near_zero(a: Array) -> Array:
     a = a.copy()
     a.flat[0] = 0.0  # sinc's removable singularity itself
     a.flat[1] *= 1e-3
@@ -233,12 +243,12 @@ sinc.__doc__ = """The ``order``-th derivative of ``sin(pi x) / (pi x)`` (``order
 # ---- the parts of complex numbers -------------------------------------------------------
 
 
-def _real_vjp(g, needs, ans, x):
+def _real_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any) -> tuple[Any, ...]:
     # A real cotangent is already the complex one g + 0j: no conversion needed.
     return (real_cotangent(g) if _is_complex(x) else g,)
 
 
-def _real_jvp(t, ans, x):
+def _real_jvp(t: Sequence[Any], ans: Any, x: Any) -> Any:
     return real(t[0]) if _is_complex(t[0]) else t[0]
 
 
@@ -246,14 +256,14 @@ real = defprimitive("real", np.real, _real_vjp, _real_jvp, save="v", view=True,
                     samples=[Sample((3, 4), dtype=_C), Sample((3, 4))])
 
 
-def _imag_vjp(g, needs, ans, x):
+def _imag_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any) -> tuple[Any, ...]:
     if not _is_complex(x):
         return (None,)  # the imaginary part of a real value is the constant 0
     # Im t = Re(-1j * t): the transpose takes g to -1j * g.
     return (mul(real_cotangent(g), -1j),)
 
 
-def _imag_jvp(t, ans, x):
+def _imag_jvp(t: Sequence[Any], ans: Any, x: Any) -> Any:
     return imag(t[0]) if _is_complex(x) else None
 
 
@@ -261,11 +271,11 @@ imag = defprimitive("imag", np.imag, _imag_vjp, _imag_jvp, save="v", view=True,
                     samples=[Sample((3, 4), dtype=_C), Sample((), dtype=_C), Sample((3, 4))])
 
 
-def _conj_vjp(g, needs, ans, x):
+def _conj_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any) -> tuple[Any, ...]:
     return (conj(g) if _is_complex(x) else g,)
 
 
-def _conj_jvp(t, ans, x):
+def _conj_jvp(t: Sequence[Any], ans: Any, x: Any) -> Any:
     return conj(t[0]) if _is_complex(x) else t[0]
 
 
@@ -273,7 +283,7 @@ conj = defprimitive("conj", np.conjugate, _conj_vjp, _conj_jvp, save="v",
                     samples=[Sample((3, 4), dtype=_C), Sample((3, 4))])
 
 
-def _angle_vjp(g, needs, ans, z, deg):
+def _angle_vjp(g: Any, needs: Sequence[bool], ans: Any, z: Any, deg: bool) -> tuple[Any, ...]:
     if not _is_complex(z):
         return (None,)  # 0 or pi: piecewise constant
     # d angle = Im(dz / z); transposed: g -> -1j g / z.
@@ -281,7 +291,7 @@ def _angle_vjp(g, needs, ans, z, deg):
     return (_scale(g, div(mul(real_cotangent(g), scale), z)),)
 
 
-def _angle_jvp(t, ans, z, deg):
+def _angle_jvp(t: Sequence[Any], ans: Any, z: Any, deg: bool) -> Any:
     if not _is_complex(z):
         return None
     d = imag(div(t[0], z))
@@ -299,14 +309,14 @@ angle = defprimitive("angle", np.angle, _angle_vjp, _angle_jvp, save="v",
 _BINARY = [Sample((3, 4), (3, 4)), Sample((2, 3, 1), (4,)), Sample((), (2, 2))]
 
 
-def _arctan2_vjp(g, needs, ans, y, x):
+def _arctan2_vjp(g: Any, needs: Sequence[bool], ans: Any, y: Any, x: Any) -> tuple[Any, ...]:
     r2 = add(mul(x, x), mul(y, y))
     gy = _scale(g, div(mul(g, x), r2)) if needs[0] else None
     gx = _scale(g, neg(div(mul(g, y), r2))) if needs[1] else None
     return (gy, gx)
 
 
-def _arctan2_jvp(t, ans, y, x):
+def _arctan2_jvp(t: Sequence[Any], ans: Any, y: Any, x: Any) -> Any:
     ty, tx = t
     num = _add_tangents(None if ty is None else mul(ty, x), None if tx is None else neg(mul(tx, y)))
     return div(num, add(mul(x, x), mul(y, y)))
@@ -316,13 +326,13 @@ arctan2 = defprimitive("arctan2", np.arctan2, _arctan2_vjp, _arctan2_jvp, nin=2,
                        broadcasts=True, samples=_BINARY)
 
 
-def _hypot_vjp(g, needs, ans, x, y):
+def _hypot_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     gx = _scale(g, div(mul(g, x), ans)) if needs[0] else None
     gy = _scale(g, div(mul(g, y), ans)) if needs[1] else None
     return (gx, gy)
 
 
-def _hypot_jvp(t, ans, x, y):
+def _hypot_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     tx, ty = t
     return div(_add_tangents(None if tx is None else mul(tx, x), None if ty is None else mul(ty, y)), ans)
 
@@ -331,18 +341,18 @@ hypot = defprimitive("hypot", np.hypot, _hypot_vjp, _hypot_jvp, nin=2, save="vv"
                      save_output=True, broadcasts=True, samples=_BINARY)
 
 
-def _truncated_quotient(x, y):
+def _truncated_quotient(x: Any, y: Any) -> Array:
     # fmod(x, y) = x - trunc(x / y) y; the quotient is piecewise constant (no gradient).
     with np.errstate(divide="ignore", invalid="ignore"):
         return np.trunc(np.divide(_data(x), _data(y)))
 
 
-def _fmod_vjp(g, needs, ans, x, y):
+def _fmod_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     gy = neg(mul(g, _truncated_quotient(x, y))) if needs[1] else None
     return (g if needs[0] else None, gy)
 
 
-def _fmod_jvp(t, ans, x, y):
+def _fmod_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     tx, ty = t
     return _add_tangents(tx, None if ty is None else neg(mul(ty, _truncated_quotient(x, y))))
 
@@ -352,7 +362,7 @@ fmod = defprimitive("fmod", np.fmod, _fmod_vjp, _fmod_jvp, nin=2, save="vv", bro
                              Sample((5,), (5,), low=0.6, high=0.9)])
 
 
-def _pick_mask(x, y, x_better):
+def _pick_mask(x: Any, y: Any, x_better: np.ufunc) -> Array:
     """1 where ``x`` is the result, 0.5 at ties (shared, as ``maximum``), else 0.
 
     NaN-ignoring: ``x`` is the result where ``y`` is NaN (also where both are: NumPy returns
@@ -366,28 +376,28 @@ def _pick_mask(x, y, x_better):
     return np.where(x_wins, 1, np.where(np.equal(xd, yd), 0.5, 0)).astype(dtype)
 
 
-def _weighted_vjp(g, needs, mask):
+def _weighted_vjp(g: Any, needs: Sequence[bool], mask: Array) -> tuple[Any, ...]:
     return (mul(g, mask) if needs[0] else None, mul(g, 1 - mask) if needs[1] else None)
 
 
-def _weighted_jvp(t, mask):
+def _weighted_jvp(t: Sequence[Any], mask: Array) -> Any:
     return _add_tangents(None if t[0] is None else mul(t[0], mask),
                          None if t[1] is None else mul(t[1], 1 - mask))
 
 
-def _fmax_vjp(g, needs, ans, x, y):
+def _fmax_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     return _weighted_vjp(g, needs, _pick_mask(x, y, np.greater))
 
 
-def _fmax_jvp(t, ans, x, y):
+def _fmax_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     return _weighted_jvp(t, _pick_mask(x, y, np.greater))
 
 
-def _fmin_vjp(g, needs, ans, x, y):
+def _fmin_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     return _weighted_vjp(g, needs, _pick_mask(x, y, np.less))
 
 
-def _fmin_jvp(t, ans, x, y):
+def _fmin_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     return _weighted_jvp(t, _pick_mask(x, y, np.less))
 
 
@@ -400,7 +410,7 @@ fmin = defprimitive("fmin", np.fmin, _fmin_vjp, _fmin_jvp, nin=2, save="vv", bro
                     samples=_BINARY + [Sample(Const(_NAN_SAMPLE_X), (2, 4))])
 
 
-def _logaddexp_vjp(g, needs, ans, x, y):
+def _logaddexp_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     # d/dx log(e^x + e^y) = sigmoid(x - y): exactly 1/2 at ties, where e^(x - ans) is not;
     # NaN when x and y are the same infinity (kept out of zero cotangents).
     gx = _scale(g, mul(g, sigmoid(sub(x, y)))) if needs[0] else None
@@ -408,7 +418,7 @@ def _logaddexp_vjp(g, needs, ans, x, y):
     return (gx, gy)
 
 
-def _logaddexp_jvp(t, ans, x, y):
+def _logaddexp_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     return _add_tangents(None if t[0] is None else mul(t[0], sigmoid(sub(x, y))),
                          None if t[1] is None else mul(t[1], sigmoid(sub(y, x))))
 
@@ -417,14 +427,14 @@ logaddexp = defprimitive("logaddexp", np.logaddexp, _logaddexp_vjp, _logaddexp_j
                          save="vv", broadcasts=True, samples=_BINARY)
 
 
-def _logaddexp2_vjp(g, needs, ans, x, y):
+def _logaddexp2_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     # d/dx log2(2^x + 2^y) = sigmoid((x - y) log 2).
     gx = _scale(g, mul(g, sigmoid(mul(sub(x, y), _LN2)))) if needs[0] else None
     gy = _scale(g, mul(g, sigmoid(mul(sub(y, x), _LN2)))) if needs[1] else None
     return (gx, gy)
 
 
-def _logaddexp2_jvp(t, ans, x, y):
+def _logaddexp2_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     return _add_tangents(None if t[0] is None else mul(t[0], sigmoid(mul(sub(x, y), _LN2))),
                          None if t[1] is None else mul(t[1], sigmoid(mul(sub(y, x), _LN2))))
 
@@ -433,17 +443,17 @@ logaddexp2 = defprimitive("logaddexp2", np.logaddexp2, _logaddexp2_vjp, _logadde
                           save="vv", broadcasts=True, samples=_BINARY)
 
 
-def _copysign_factor(x, y):
+def _copysign_factor(x: Any, y: Any) -> Array:
     # copysign(x, y) = |x| s(y), s(y) = -1 where y's sign bit is set; d/dx = sign(x) s(y)
     # (0 at x == 0, as abs); y only moves the result through its sign: no gradient.
     return np.sign(_data(x)) * np.copysign(1.0, _data(y))
 
 
-def _copysign_vjp(g, needs, ans, x, y):
+def _copysign_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     return (mul(g, _copysign_factor(x, y)) if needs[0] else None, None)
 
 
-def _copysign_jvp(t, ans, x, y):
+def _copysign_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     return None if t[0] is None else mul(t[0], _copysign_factor(x, y))
 
 
@@ -451,12 +461,12 @@ copysign = defprimitive("copysign", np.copysign, _copysign_vjp, _copysign_jvp, n
                         save="vv", broadcasts=True, samples=_BINARY)
 
 
-def _nextafter_vjp(g, needs, ans, x, y):
+def _nextafter_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, y: Any) -> tuple[Any, ...]:
     # One ulp from x: the identity in x, piecewise constant in y.
     return (g if needs[0] else None, None)
 
 
-def _nextafter_jvp(t, ans, x, y):
+def _nextafter_jvp(t: Sequence[Any], ans: Any, x: Any, y: Any) -> Any:
     return t[0]
 
 
@@ -464,12 +474,12 @@ nextafter = defprimitive("nextafter", np.nextafter, _nextafter_vjp, _nextafter_j
                          save="--", broadcasts=True, samples=_BINARY)
 
 
-def _ldexp_vjp(g, needs, ans, x, e):
+def _ldexp_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, e: Any) -> tuple[Any, ...]:
     # x 2^e is linear in x; the integer exponent has no gradient.
     return (ldexp(g, e) if needs[0] else None, None)
 
 
-def _ldexp_jvp(t, ans, x, e):
+def _ldexp_jvp(t: Sequence[Any], ans: Any, x: Any, e: Any) -> Any:
     return None if t[0] is None else ldexp(t[0], e)
 
 
@@ -488,7 +498,7 @@ spacing = _zero_gradient("spacing", np.spacing)
 # ---- no gradient: signs and integer ufuncs --------------------------------------------
 
 
-def _nondiff(ufunc):
+def _nondiff(ufunc: np.ufunc) -> Primitive:
     return defprimitive(ufunc.__name__, ufunc, nin=ufunc.nin, differentiable=False)
 
 
