@@ -4,10 +4,14 @@ signatures (axis, keepdims, ...) over the primitives' own calling conventions.""
 from __future__ import annotations
 
 import builtins
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any, Literal, Optional
 
 import numpy as np
+from typing_extensions import TypeAlias
 
 from .. import ops
+from .._typing import Array, ArrayLike, Axis, DTypeLike, Shape
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
@@ -46,12 +50,17 @@ negative = ops.neg
 power = ops.pow
 swapaxes = ops.swapaxes
 
+# NumPy's memory-order and casting arguments, as its stubs spell them.
+_Order: TypeAlias = Optional[Literal["K", "A", "C", "F"]]
+_Casting: TypeAlias = Literal["no", "equiv", "safe", "same_kind", "unsafe"]
 
-def _axis(axis):
+
+def _axis(axis: Axis | list[int]) -> Axis:
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def sum(a, axis=None, dtype=None, out=None, keepdims=False):
+def sum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        keepdims: bool = False) -> Any:
     """Sum of elements over ``axis`` (NumPy's ``sum``)."""
     _no_out(out, "sum")
     if dtype is not None:
@@ -59,7 +68,8 @@ def sum(a, axis=None, dtype=None, out=None, keepdims=False):
     return ops.sum(a, _axis(axis), keepdims)
 
 
-def mean(a, axis=None, dtype=None, out=None, keepdims=False):
+def mean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False) -> Any:
     """Arithmetic mean over ``axis`` (NumPy's ``mean``)."""
     _no_out(out, "mean")
     if dtype is not None:
@@ -67,7 +77,8 @@ def mean(a, axis=None, dtype=None, out=None, keepdims=False):
     return ops.mean(a, _axis(axis), keepdims)
 
 
-def prod(a, axis=None, dtype=None, out=None, keepdims=False):
+def prod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+         keepdims: bool = False) -> Any:
     """Product of elements over ``axis`` (NumPy's ``prod``)."""
     _no_out(out, "prod")
     if dtype is not None:
@@ -75,13 +86,13 @@ def prod(a, axis=None, dtype=None, out=None, keepdims=False):
     return ops.prod(a, _axis(axis), keepdims)
 
 
-def amax(a, axis=None, out=None, keepdims=False):
+def amax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Any:
     """Maximum over ``axis``; the gradient is shared among tied maxima."""
     _no_out(out, "amax")
     return ops.amax(a, _axis(axis), keepdims)
 
 
-def amin(a, axis=None, out=None, keepdims=False):
+def amin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Any:
     """Minimum over ``axis``; the gradient is shared among tied minima."""
     _no_out(out, "amin")
     return ops.amin(a, _axis(axis), keepdims)
@@ -91,7 +102,8 @@ max = amax
 min = amin
 
 
-def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
+def clip(a: ArrayLike, a_min: ArrayLike = None, a_max: ArrayLike = None, out: None = None, *,
+         min: ArrayLike = None, max: ArrayLike = None) -> Any:
     """``a`` limited to ``[a_min, a_max]``."""
     _no_out(out, "clip")
     lo = a_min if a_min is not None else min
@@ -99,7 +111,8 @@ def clip(a, a_min=None, a_max=None, out=None, *, min=None, max=None):
     return ops.clamp(a, lo, hi)
 
 
-def reshape(a, shape, order="C", *, newshape=None):
+def reshape(a: ArrayLike, shape: int | Sequence[int], order: Literal["C", "F", "A"] = "C", *,
+            newshape: int | Sequence[int] | None = None) -> Any:
     """``a`` with a new shape (C order only)."""
     if order != "C":
         raise NotImplementedError("funcgrad.numpy.reshape supports order='C' only")
@@ -107,18 +120,18 @@ def reshape(a, shape, order="C", *, newshape=None):
     return ops.reshape(a, (shape,) if isinstance(shape, int) else tuple(shape))
 
 
-def transpose(a, axes=None):
+def transpose(a: ArrayLike, axes: Sequence[int] | None = None) -> Any:
     """``a`` with its axes permuted (reversed by default)."""
     ndim = len(_shape(a))
     return ops.permute(a, tuple(builtins.range(ndim - 1, -1, -1)) if axes is None else tuple(axes))
 
 
-def squeeze(a, axis=None):
+def squeeze(a: ArrayLike, axis: Axis = None) -> Any:
     """``a`` without its unit dimensions (those in ``axis``, if given)."""
     return ops.squeeze(a, _axis(axis))
 
 
-def expand_dims(a, axis):
+def expand_dims(a: ArrayLike, axis: int | Sequence[int]) -> Any:
     """``a`` with a new unit dimension at ``axis``."""
     if isinstance(axis, (tuple, list)):
         for ax in sorted(a_ % (len(_shape(a)) + len(axis)) for a_ in axis):
@@ -127,25 +140,26 @@ def expand_dims(a, axis):
     return ops.unsqueeze(a, axis)
 
 
-def broadcast_to(array, shape, subok=False):
+def broadcast_to(array: ArrayLike, shape: int | Sequence[int], subok: bool = False) -> Any:
     """``array`` broadcast to ``shape`` (a read-only view)."""
     return ops.expand(array, (shape,) if isinstance(shape, int) else tuple(shape))
 
 
-def stack(arrays, axis=0, out=None, **kwargs):
+def stack(arrays: Iterable[ArrayLike], axis: int = 0, out: None = None, **kwargs: Any) -> Any:
     """Join arrays along a new axis."""
     _no_out(out, "stack")
     return ops.stack(tuple(arrays), axis)
 
 
-def concatenate(arrays, axis=0, out=None, *, dtype=None, casting="same_kind"):
+def concatenate(arrays: Iterable[ArrayLike], axis: int | None = 0, out: None = None, *,
+                dtype: DTypeLike = None, casting: _Casting = "same_kind") -> Any:
     """Join arrays along an existing axis (``axis=None`` flattens them first)."""
     from ._shape import concat  # the joining family has NumPy's full rules (dtype, casting)
 
     return concat(arrays, axis, out, dtype=dtype, casting=casting)
 
 
-def round(a, decimals=0, out=None):
+def round(a: ArrayLike, decimals: int = 0, out: None = None) -> Any:
     """Round to the nearest integer (zero gradient)."""
     _no_out(out, "round")
     if decimals:
@@ -154,7 +168,7 @@ def round(a, decimals=0, out=None):
     return ops.round(a)
 
 
-def _has_tensor(obj) -> bool:
+def _has_tensor(obj: object) -> bool:
     if isinstance(obj, Tensor):
         return True
     if isinstance(obj, (list, tuple)):
@@ -162,7 +176,9 @@ def _has_tensor(obj) -> bool:
     return False
 
 
-def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, like=None):
+def array(object: ArrayLike, dtype: DTypeLike = None, *, copy: bool | None = True,
+          order: _Order = "K", subok: bool = False, ndmin: int = 0,
+          like: ArrayLike = None) -> Any:
     """An array from ``object``; nested lists holding Tensors are stacked differentiably.
 
     Examples
@@ -185,68 +201,73 @@ def array(object, dtype=None, *, copy=True, order="K", subok=False, ndmin=0, lik
     return out
 
 
-def asarray(a, dtype=None, order=None, *, like=None, copy=None):
+def asarray(a: ArrayLike, dtype: DTypeLike = None, order: _Order = None, *,
+            like: ArrayLike = None, copy: bool | None = None) -> Any:
     """``a`` as an array: Tensors (and lists of them) stay on the tape, without a copy."""
     if not _has_tensor(a):
         return np.asarray(a, dtype=dtype, order=order)
     return array(a, dtype=dtype, copy=False)
 
 
-def _like_shape_dtype(a, dtype):
+def _like_shape_dtype(a: ArrayLike, dtype: DTypeLike) -> tuple[Shape, DTypeLike]:
     data = a._data if isinstance(a, Tensor) else np.asarray(a)
     return data.shape, (data.dtype if dtype is None else dtype)
 
 
-def zeros_like(a, dtype=None, order="K", subok=True, shape=None):
+def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: _Order = "K", subok: bool = True,
+               shape: int | Sequence[int] | None = None) -> Array:
     """Zeros with the shape and dtype of ``a`` (a constant)."""
     s, d = _like_shape_dtype(a, dtype)
     return np.zeros(s if shape is None else shape, d)
 
 
-def ones_like(a, dtype=None, order="K", subok=True, shape=None):
+def ones_like(a: ArrayLike, dtype: DTypeLike = None, order: _Order = "K", subok: bool = True,
+              shape: int | Sequence[int] | None = None) -> Array:
     """Ones with the shape and dtype of ``a`` (a constant)."""
     s, d = _like_shape_dtype(a, dtype)
     return np.ones(s if shape is None else shape, d)
 
 
-def empty_like(a, dtype=None, order="K", subok=True, shape=None):
+def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: _Order = "K", subok: bool = True,
+               shape: int | Sequence[int] | None = None) -> Array:
     """An array with the shape and dtype of ``a`` (zero-filled here; a constant)."""
     return zeros_like(a, dtype, order, subok, shape)
 
 
-def full_like(a, fill_value, dtype=None, order="K", subok=True, shape=None):
+def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None, order: _Order = "K",
+              subok: bool = True, shape: int | Sequence[int] | None = None) -> Array:
     """``fill_value`` with the shape and dtype of ``a`` (a constant)."""
     s, d = _like_shape_dtype(a, dtype)
     return np.full(s if shape is None else shape, fill_value, d)
 
 
-def shape(a):
+def shape(a: ArrayLike) -> Shape:
     """The shape of ``a``."""
     return tuple(_shape(a))
 
 
-def ndim(a):
+def ndim(a: ArrayLike) -> int:
     """The number of dimensions of ``a``."""
     return len(_shape(a))
 
 
-def size(a, axis=None):
+def size(a: ArrayLike, axis: int | None = None) -> int:
     """The number of elements of ``a`` (along ``axis``)."""
     s = _shape(a)
     return int(np.prod(s)) if axis is None else s[axis]
 
 
-def iscomplexobj(x):
+def iscomplexobj(x: ArrayLike) -> bool:
     """Whether ``x`` has a complex dtype."""
     return (x._data if isinstance(x, Tensor) else np.asarray(x)).dtype.kind == "c"
 
 
-def _no_out(out, name):
+def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
-NUMPY_UFUNCS = {
+NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
     np.add: ops.add, np.subtract: ops.sub, np.multiply: ops.mul, np.true_divide: ops.div,
     np.negative: ops.neg, np.power: ops.pow, np.exp: ops.exp, np.log: ops.log,
     np.sin: ops.sin, np.cos: ops.cos, np.tan: ops.tan, np.tanh: ops.tanh, np.sqrt: ops.sqrt,
@@ -260,7 +281,7 @@ NUMPY_UFUNCS = {
     np.isfinite: ops.isfinite, np.isinf: ops.isinf,
 }
 
-NUMPY_FUNCTIONS = {
+NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.sum: sum, np.mean: mean, np.prod: prod, np.amax: amax,
     np.max: amax, np.amin: amin, np.min: amin, np.clip: clip,
     np.reshape: reshape, np.transpose: transpose, np.squeeze: squeeze,

@@ -10,12 +10,15 @@ is built from elementwise products of the vectors' components.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
 
 from .. import ops
 from ..ops import products as _products
+from .._typing import ArrayLike, DTypeLike
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
@@ -23,27 +26,27 @@ __all__ = ["dot", "vdot", "inner", "outer", "tensordot", "einsum", "einsum_path"
            "vecdot", "matvec", "vecmat"]
 
 
-def _any_tensor(*args) -> bool:
+def _any_tensor(*args: object) -> bool:
     return any(isinstance(a, Tensor) for a in args)
 
 
-def _operand(a):
+def _operand(a: ArrayLike) -> Any:
     """A Tensor as is; anything else as an array."""
     return a if isinstance(a, Tensor) else np.asarray(a)
 
 
 
 
-def _dtype(a):
+def _dtype(a: ArrayLike) -> np.dtype[Any]:
     return a._data.dtype if isinstance(a, Tensor) else np.asarray(a).dtype
 
 
-def _no_out(out, name):
+def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
-def _contract_axes(a, b, axes_a, axes_b):
+def _contract_axes(a: Any, b: Any, axes_a: Sequence[int], axes_b: Sequence[int]) -> Any:
     """``tensordot``: sum ``a``'s ``axes_a`` against ``b``'s ``axes_b``, as one einsum."""
     na, nb = len(_shape(a)), len(_shape(b))
     la = tuple(range(na))
@@ -53,7 +56,7 @@ def _contract_axes(a, b, axes_a, axes_b):
     return _products.einsum((a, b), (la, lb), out)
 
 
-def dot(a, b, out=None):
+def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Any:
     """Dot product of two arrays (NumPy's ``dot``).
 
     Scalars multiply; 1-D and 2-D operands (and an N-D ``a`` with a 1-D or 2-D ``b``) are a
@@ -89,7 +92,7 @@ def dot(a, b, out=None):
     return _contract_axes(a, b, (len(sa) - 1,), (len(sb) - 2,))
 
 
-def vdot(a, b, /):
+def vdot(a: ArrayLike, b: ArrayLike, /) -> Any:
     """Dot product of two arrays flattened, conjugating the first (NumPy's ``vdot``).
 
     Examples
@@ -115,7 +118,7 @@ def vdot(a, b, /):
     return ops.matmul(fa, fb)
 
 
-def inner(a, b, /):
+def inner(a: ArrayLike, b: ArrayLike, /) -> Any:
     """Inner product over the last axes (NumPy's ``inner``).
 
     ``inner(a, b)`` has shape ``a.shape[:-1] + b.shape[:-1]``; a scalar operand multiplies.
@@ -147,7 +150,7 @@ def inner(a, b, /):
     return _contract_axes(a, b, (len(sa) - 1,), (len(sb) - 1,))
 
 
-def outer(a, b, out=None):
+def outer(a: ArrayLike, b: ArrayLike, out: None = None) -> Any:
     """Outer product of two vectors; inputs are flattened first (NumPy's ``outer``).
 
     Examples
@@ -164,12 +167,13 @@ def outer(a, b, out=None):
     return _products.einsum((fa, fb), ((0,), (1,)), (0, 1))
 
 
-def _axis_list(axes, ndim, which):
+def _axis_list(axes: int | Sequence[int], ndim: int, which: str) -> tuple[int, ...]:
     axes = [axes] if isinstance(axes, (int, np.integer)) else list(axes)
     return tuple(normalize_axis_index(int(ax), ndim, msg_prefix=f"tensordot {which}") for ax in axes)
 
 
-def tensordot(a, b, axes=2):
+def tensordot(a: ArrayLike, b: ArrayLike,
+              axes: int | tuple[int | Sequence[int], int | Sequence[int]] = 2) -> Any:
     """Sum of products over the given axes (NumPy's ``tensordot``).
 
     ``axes`` is an integer N (the last N axes of ``a`` against the first N of ``b``) or a
@@ -187,10 +191,11 @@ def tensordot(a, b, axes=2):
         return np.tensordot(a, b, axes)
     a, b = _operand(a), _operand(b)
     sa, sb = _shape(a), _shape(b)
+    spec: Any = axes  # an int or a pair of axis lists: told apart by unpacking it
     try:
-        axes_a, axes_b = axes
+        axes_a, axes_b = spec
     except TypeError:
-        n = int(axes)
+        n = int(spec)
         if n < 0 or n > len(sa) or n > len(sb):
             raise ValueError(
                 f"funcgrad.numpy.tensordot: axes={n} but the operands have {len(sa)} and "
@@ -206,7 +211,8 @@ def tensordot(a, b, axes=2):
     return _contract_axes(a, b, axes_a, axes_b)
 
 
-def einsum(*operands, out=None, optimize=False, **kwargs):
+def einsum(*operands: Any, out: None = None, optimize: bool | str | list[Any] = False,
+           **kwargs: Any) -> Any:
     """Einstein summation (NumPy's ``einsum``).
 
     Takes NumPy's subscripts string (explicit ``->`` output or implicit, repeated labels for
@@ -236,6 +242,7 @@ def einsum(*operands, out=None, optimize=False, **kwargs):
     kwargs.pop("order", None)
     if kwargs:
         raise TypeError(f"funcgrad.numpy.einsum: unexpected keyword argument(s) {sorted(kwargs)}")
+    subscripts: str | list[Any]
     if operands and isinstance(operands[0], str):
         subscripts, arrays, output = operands[0], list(operands[1:]), None
     else:
@@ -260,7 +267,8 @@ def einsum(*operands, out=None, optimize=False, **kwargs):
     return _products.einsum(tuple(arrays), ins, out_labels)
 
 
-def einsum_path(*operands, optimize="greedy", einsum_call=False):
+def einsum_path(*operands: Any, optimize: bool | str | list[Any] = "greedy",
+                einsum_call: Literal[False] = False) -> tuple[list[Any], str]:
     """NumPy's ``einsum_path`` (an evaluation order; nothing to differentiate).
 
     Tensors are read for their shapes only.
@@ -275,7 +283,7 @@ def einsum_path(*operands, optimize="greedy", einsum_call=False):
     return np.einsum_path(*raw, optimize=optimize, einsum_call=einsum_call)
 
 
-def kron(a, b):
+def kron(a: ArrayLike, b: ArrayLike) -> Any:
     """Kronecker product (NumPy's ``kron``): blocks of ``b`` scaled by the entries of ``a``.
 
     The operand with fewer dimensions gets leading unit axes; the result's shape is the
@@ -303,7 +311,7 @@ def kron(a, b):
     return ops.reshape(blocks, tuple(m * n for m, n in zip(sa, sb)))
 
 
-def _moveaxis(x, source, destination):
+def _moveaxis(x: Any, source: int, destination: int) -> Any:
     nd = len(_shape(x))
     if source == destination:
         return x
@@ -312,7 +320,8 @@ def _moveaxis(x, source, destination):
     return ops.permute(x, tuple(order))
 
 
-def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
+def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: int = -1,
+          axis: int | None = None) -> Any:
     """Cross product of (arrays of) 3-vectors, or 2-vectors (NumPy's ``cross``).
 
     ``axisa``/``axisb`` hold the vectors of ``a``/``b`` and ``axisc`` those of the result;
@@ -358,12 +367,12 @@ def cross(a, b, axisa=-1, axisb=-1, axisc=-1, axis=None):
     return _moveaxis(cp, nd - 1, normalize_axis_index(axisc, nd, msg_prefix="axisc"))
 
 
-def _conj(x):
+def _conj(x: Any) -> Any:
     data = x._data if isinstance(x, Tensor) else np.asarray(x)
     return ops.conj(x) if data.dtype.kind == "c" else x
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Any:
     """The dot product of vectors along ``axis``, conjugating ``x1`` (NumPy 2's gufunc).
 
     Examples
@@ -373,13 +382,14 @@ def vecdot(x1, x2, /, *, axis=-1):
     array([3., 7.])
     """
     if not _any_tensor(x1, x2):
-        return np.vecdot(x1, x2, axis=axis)
-    x1 = ops.swapaxes(x1, axis, -1) if axis not in (-1, np.ndim(getattr(x1, "_data", x1)) - 1) else x1
-    x2 = ops.swapaxes(x2, axis, -1) if axis not in (-1, np.ndim(getattr(x2, "_data", x2)) - 1) else x2
+        # NumPy's stubs lack the gufunc keyword axis=, which vecdot takes at run time.
+        return np.vecdot(x1, x2, axis=axis)  # type: ignore[call-overload]
+    x1 = ops.swapaxes(x1, axis, -1) if axis not in (-1, len(_shape(x1)) - 1) else x1
+    x2 = ops.swapaxes(x2, axis, -1) if axis not in (-1, len(_shape(x2)) - 1) else x2
     return ops.sum(ops.mul(_conj(x1), x2), -1, False)
 
 
-def matvec(x1, x2, /):
+def matvec(x1: ArrayLike, x2: ArrayLike, /) -> Any:
     """Matrix times vector over the last axes: ``(..., m, n) x (..., n) -> (..., m)``.
 
     Examples
@@ -393,7 +403,7 @@ def matvec(x1, x2, /):
     return ops.sum(ops.mul(x1, ops.unsqueeze(x2, -2)), -1, False)
 
 
-def vecmat(x1, x2, /):
+def vecmat(x1: ArrayLike, x2: ArrayLike, /) -> Any:
     """Conjugated vector times matrix: ``(..., n) x (..., n, m) -> (..., m)``.
 
     Examples
@@ -407,8 +417,12 @@ def vecmat(x1, x2, /):
     return ops.sum(ops.mul(ops.unsqueeze(_conj(x1), -1), x2), -2, False)
 
 
-NUMPY_UFUNCS: dict = {np.vecdot: vecdot, np.matvec: matvec, np.vecmat: vecmat}
-NUMPY_FUNCTIONS: dict = {  # NumPy function -> funcgrad function (for __array_function__)
+# NumPy gufunc -> funcgrad function (for Tensor.__array_ufunc__)
+NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
+    np.vecdot: vecdot, np.matvec: matvec, np.vecmat: vecmat,
+}
+# NumPy function -> funcgrad function (for __array_function__)
+NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.dot: dot, np.vdot: vdot, np.inner: inner, np.outer: outer, np.tensordot: tensordot,
     np.einsum: einsum, np.einsum_path: einsum_path, np.kron: kron, np.cross: cross,
 }
