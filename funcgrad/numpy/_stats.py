@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import builtins
 import warnings
+from typing import Any, Callable, Literal, TypeAlias, get_args
 
 import numpy as np
 
@@ -19,6 +20,7 @@ from .. import ops
 from ..ops import stats as _stats
 from ..tensor import Tensor, _from_array
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
+from .._typing import Array, ArrayLike, Axis, DTypeLike
 
 __all__ = [
     "average", "count_nonzero", "cumprod", "cumsum", "cumulative_prod", "cumulative_sum",
@@ -33,21 +35,21 @@ _AxisError = getattr(np, "exceptions", np).AxisError
 # ---- helpers ----------------------------------------------------------------------------
 
 
-def _any_tensor(*xs) -> bool:
+def _any_tensor(*xs: Any) -> bool:
     return builtins.any(isinstance(x, Tensor) for x in xs)
 
 
-def _no_out(out, name):
+def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
-def _given(**kwargs):
+def _given(**kwargs: Any) -> dict[str, Any]:
     """The optional keyword arguments that were given (to pass on to NumPy)."""
     return {k: v for k, v in kwargs.items() if v is not None and not (k == "where" and v is True)}
 
 
-def _axes_tuple(axis, ndim, name) -> tuple:
+def _axes_tuple(axis: Axis | list[int], ndim: int, name: str) -> tuple[int, ...]:
     """``axis`` (None, int or sequence) as a tuple of non-negative axes, in the given order."""
     if axis is None:
         return tuple(range(ndim))
@@ -63,36 +65,36 @@ def _axes_tuple(axis, ndim, name) -> tuple:
     return tuple(out)
 
 
-def _axis_arg(axis):
+def _axis_arg(axis: Axis | list[int]) -> Axis:
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def _is_inexact(a) -> bool:
+def _is_inexact(a: ArrayLike) -> bool:
     return np.asarray(_data(a)).dtype.kind in "fc"
 
 
-def _arr(a):
+def _arr(a: ArrayLike) -> Any:
     """A Tensor as is; anything else as an array."""
     return a if isinstance(a, Tensor) else np.asarray(a)
 
 
-def _cast(a, dtype):
+def _cast(a: ArrayLike, dtype: DTypeLike) -> Any:
     a = _arr(a)
     return ops.astype(a, dtype) if dtype is not None and _data(a).dtype != np.dtype(dtype) else a
 
 
-def _as_float(a):
+def _as_float(a: Any) -> Any:
     """Integers and booleans as float64 (what NumPy computes means and variances in)."""
     return a if _is_inexact(a) else ops.astype(a, np.float64)
 
 
-def _wrap(value):
+def _wrap(value: ArrayLike) -> Tensor:
     """A NumPy result as a Tensor that records nothing (for inputs that cannot have a
     gradient, such as integer Tensors)."""
     return _from_array(np.asarray(value))
 
 
-def _kept_mask(xd, where, skip_nan):
+def _kept_mask(xd: Array, where: ArrayLike, skip_nan: bool) -> Array | None:
     """True at the elements that take part (``where`` and, for nan-functions, not NaN), or
     None when all do."""
     mask = None
@@ -106,11 +108,11 @@ def _kept_mask(xd, where, skip_nan):
     return mask
 
 
-def _fill(x, mask, value):
+def _fill(x: Any, mask: Array | None, value: float) -> Any:
     return x if mask is None else ops.where(mask, x, value)
 
 
-def _count(shape, axes):
+def _count(shape: tuple[int, ...], axes: tuple[int, ...]) -> int:
     n = 1
     for a in axes:
         n *= shape[a]
@@ -120,7 +122,9 @@ def _count(shape, axes):
 # ---- sums, products, means --------------------------------------------------------------
 
 
-def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+def nansum(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+           keepdims: bool = False, initial: ArrayLike | None = None,
+           where: ArrayLike = True) -> Any:
     """Sum over ``axis`` treating NaNs as zero (NumPy's ``nansum``); NaNs get a zero gradient.
 
     Examples
@@ -140,7 +144,9 @@ def nansum(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, whe
     return r if initial is None else ops.add(r, initial)
 
 
-def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, where=True):
+def nanprod(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+            keepdims: bool = False, initial: ArrayLike | None = None,
+            where: ArrayLike = True) -> Any:
     """Product over ``axis`` treating NaNs as one (NumPy's ``nanprod``); exact at zeros.
 
     Examples
@@ -158,7 +164,8 @@ def nanprod(a, axis=None, dtype=None, out=None, keepdims=False, initial=None, wh
     return r if initial is None else ops.mul(r, initial)
 
 
-def _masked_mean(x, mask, axes, keepdims):
+def _masked_mean(x: Any, mask: Array | None, axes: tuple[int, ...],
+                 keepdims: bool) -> tuple[Any, Any]:
     """The mean over ``axes`` of the elements in ``mask`` (all if None), and their count."""
     xd = _data(x)
     if mask is None:
@@ -170,7 +177,8 @@ def _masked_mean(x, mask, axes, keepdims):
         return ops.div(ops.sum(ops.where(mask, x, 0), axes, keepdims), n.astype(xd.dtype)), n
 
 
-def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+def nanmean(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+            keepdims: bool = False, *, where: ArrayLike = True) -> Any:
     """Mean over ``axis`` ignoring NaNs (NumPy's ``nanmean``); NaNs get a zero gradient.
 
     Examples
@@ -192,7 +200,9 @@ def nanmean(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
 # ---- variance and standard deviation ----------------------------------------------------
 
 
-def _moment2(name, a, axis, dtype, ddof, keepdims, where, mean, correction, skip_nan):
+def _moment2(name: str, a: ArrayLike, axis: Axis, dtype: DTypeLike, ddof: float,
+             keepdims: bool, where: ArrayLike, mean: ArrayLike | None,
+             correction: float | None, skip_nan: bool) -> Any:
     if correction is not None:
         if ddof != 0:
             raise ValueError("ddof and correction can't be provided simultaneously.")
@@ -217,7 +227,7 @@ def _moment2(name, a, axis, dtype, ddof, keepdims, where, mean, correction, skip
         return ops.div(ops.sum(ops.mul(centered, centered), axes, keepdims), denom)
 
 
-def _sqrt_zero_safe(v):
+def _sqrt_zero_safe(v: Any) -> Any:
     """sqrt(v) whose derivative is 0 (not inf or NaN) where v is 0: no spread, no slope."""
     zero = np.equal(_data(v), 0)
     if not zero.any():
@@ -225,8 +235,9 @@ def _sqrt_zero_safe(v):
     return ops.where(zero, 0, ops.sqrt(ops.where(zero, 1, v)))
 
 
-def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None,
-        correction=None):
+def var(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: float = 0, keepdims: bool = False, *, where: ArrayLike = True,
+        mean: ArrayLike | None = None, correction: float | None = None) -> Any:
     """Variance over ``axis`` with ``ddof`` delta degrees of freedom (NumPy's ``var``);
     differentiable in ``a`` and in a given ``mean``.
 
@@ -246,8 +257,9 @@ def var(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
     return _moment2("var", a, axis, dtype, ddof, keepdims, where, mean, correction, False)
 
 
-def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True, mean=None,
-        correction=None):
+def std(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+        ddof: float = 0, keepdims: bool = False, *, where: ArrayLike = True,
+        mean: ArrayLike | None = None, correction: float | None = None) -> Any:
     """Standard deviation over ``axis`` (NumPy's ``std``); its gradient is 0 where all the
     values of a slice are equal (not NaN).
 
@@ -267,8 +279,9 @@ def std(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=Tru
                                     correction, False))
 
 
-def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
-           mean=None, correction=None):
+def nanvar(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+           ddof: float = 0, keepdims: bool = False, *, where: ArrayLike = True,
+           mean: ArrayLike | None = None, correction: float | None = None) -> Any:
     """Variance over ``axis`` ignoring NaNs (NumPy's ``nanvar``); NaNs get a zero gradient.
 
     Examples
@@ -284,8 +297,9 @@ def nanvar(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
     return _moment2("nanvar", a, axis, dtype, ddof, keepdims, where, mean, correction, True)
 
 
-def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=True,
-           mean=None, correction=None):
+def nanstd(a: ArrayLike, axis: Axis = None, dtype: DTypeLike = None, out: None = None,
+           ddof: float = 0, keepdims: bool = False, *, where: ArrayLike = True,
+           mean: ArrayLike | None = None, correction: float | None = None) -> Any:
     """Standard deviation over ``axis`` ignoring NaNs (NumPy's ``nanstd``).
 
     Examples
@@ -305,7 +319,8 @@ def nanstd(a, axis=None, dtype=None, out=None, ddof=0, keepdims=False, *, where=
 # ---- cumulative sums and products -------------------------------------------------------
 
 
-def _scan(prim, a, axis, dtype, name):
+def _scan(prim: Callable[..., Any], a: ArrayLike, axis: Axis | list[int], dtype: DTypeLike,
+          name: str) -> Any:
     x = _cast(a, dtype)
     if axis is None:
         x = ops.reshape(x, (-1,))
@@ -315,7 +330,8 @@ def _scan(prim, a, axis, dtype, name):
     return prim(x, int(axis))
 
 
-def cumsum(a, axis=None, dtype=None, out=None):
+def cumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
+           out: None = None) -> Any:
     """Cumulative sum along ``axis`` (of the flattened array if None; NumPy's ``cumsum``).
 
     Examples
@@ -332,7 +348,8 @@ def cumsum(a, axis=None, dtype=None, out=None):
     return _scan(_stats.cumsum, a, axis, dtype, "cumsum")
 
 
-def cumprod(a, axis=None, dtype=None, out=None):
+def cumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
+            out: None = None) -> Any:
     """Cumulative product along ``axis`` (NumPy's ``cumprod``); the gradient is exact where
     entries are zero (no division by them).
 
@@ -350,7 +367,8 @@ def cumprod(a, axis=None, dtype=None, out=None):
     return _scan(_stats.cumprod, a, axis, dtype, "cumprod")
 
 
-def nancumsum(a, axis=None, dtype=None, out=None):
+def nancumsum(a: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
+              out: None = None) -> Any:
     """Cumulative sum treating NaNs as zero (NumPy's ``nancumsum``).
 
     Examples
@@ -365,7 +383,8 @@ def nancumsum(a, axis=None, dtype=None, out=None):
     return cumsum(_fill(a, _kept_mask(_data(a), True, True), 0), axis, dtype)
 
 
-def nancumprod(a, axis=None, dtype=None, out=None):
+def nancumprod(a: ArrayLike, axis: int | None = None, dtype: DTypeLike = None,
+               out: None = None) -> Any:
     """Cumulative product treating NaNs as one (NumPy's ``nancumprod``).
 
     Examples
@@ -380,7 +399,8 @@ def nancumprod(a, axis=None, dtype=None, out=None):
     return cumprod(_fill(a, _kept_mask(_data(a), True, True), 1), axis, dtype)
 
 
-def _cumulative(prim, x, axis, dtype, include_initial, initial, name):
+def _cumulative(prim: Callable[..., Any], x: Any, axis: int | None, dtype: DTypeLike,
+                include_initial: bool, initial: float, name: str) -> Any:
     xd = _data(x)
     if axis is None:
         if xd.ndim > 1:
@@ -398,7 +418,8 @@ def _cumulative(prim, x, axis, dtype, include_initial, initial, name):
     return ops.cat((np.full(shape, initial, dtype=rd.dtype), r), axis)
 
 
-def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+def cumulative_sum(x: ArrayLike, /, *, axis: int | None = None, dtype: DTypeLike = None,
+                   out: None = None, include_initial: bool = False) -> Any:
     """Cumulative sum, optionally starting with 0 (NumPy's ``cumulative_sum``, Array API).
 
     Examples
@@ -415,7 +436,8 @@ def cumulative_sum(x, /, *, axis=None, dtype=None, out=None, include_initial=Fal
     return _cumulative(_stats.cumsum, x, axis, dtype, include_initial, 0, "cumulative_sum")
 
 
-def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=False):
+def cumulative_prod(x: ArrayLike, /, *, axis: int | None = None, dtype: DTypeLike = None,
+                    out: None = None, include_initial: bool = False) -> Any:
     """Cumulative product, optionally starting with 1 (NumPy's ``cumulative_prod``).
 
     Examples
@@ -435,7 +457,8 @@ def cumulative_prod(x, /, *, axis=None, dtype=None, out=None, include_initial=Fa
 # ---- weighted average, peak to peak, trace ----------------------------------------------
 
 
-def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
+def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
+            returned: bool = False, *, keepdims: bool = False) -> Any:
     """Weighted average over ``axis`` (NumPy's ``average``); differentiable in ``a`` and in
     ``weights``. With ``returned=True``, also the sum of the weights.
 
@@ -449,7 +472,9 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     (3.5, tensor([-0.3750,  0.1250]))
     """
     if not _any_tensor(a, weights):
-        return np.average(a, axis=axis, weights=weights, returned=returned, keepdims=keepdims)
+        # NumPy's stubs overload on Literal flags, which a bool variable matches none of
+        return np.average(a, axis=axis, weights=weights, returned=returned,  # type: ignore[call-overload]
+                          keepdims=keepdims)
     a = _arr(a)
     ad = _data(a)
     if weights is None:
@@ -487,7 +512,7 @@ def average(a, axis=None, weights=None, returned=False, *, keepdims=False):
     return avg, total
 
 
-def ptp(a, axis=None, out=None, keepdims=False):
+def ptp(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False) -> Any:
     """Range (maximum minus minimum) over ``axis`` (NumPy's ``ptp``); ties share the gradient.
 
     Examples
@@ -503,7 +528,8 @@ def ptp(a, axis=None, out=None, keepdims=False):
     return ops.sub(ops.amax(a, axis, keepdims), ops.amin(a, axis, keepdims))
 
 
-def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
+def trace(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1,
+          dtype: DTypeLike = None, out: None = None) -> Any:
     """Sum along a diagonal of the 2-d sub-arrays on ``axis1``, ``axis2`` (NumPy's ``trace``).
 
     Examples
@@ -540,7 +566,9 @@ def trace(a, offset=0, axis1=0, axis2=1, dtype=None, out=None):
 # ---- extremes ignoring NaNs -------------------------------------------------------------
 
 
-def _nan_extreme(name, reduce, pick, fill, a, axis, keepdims, initial, where):
+def _nan_extreme(name: str, reduce: Callable[..., Any], pick: Callable[..., Any], fill: float,
+                 a: ArrayLike, axis: Axis, keepdims: bool, initial: ArrayLike | None,
+                 where: ArrayLike) -> Any:
     xd = _data(a)
     if xd.dtype.kind not in "fc":
         return _wrap(getattr(np, name)(xd, axis=axis, keepdims=keepdims,
@@ -560,7 +588,8 @@ def _nan_extreme(name, reduce, pick, fill, a, axis, keepdims, initial, where):
     return r
 
 
-def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+def nanmax(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+           initial: ArrayLike | None = None, where: ArrayLike = True) -> Any:
     """Maximum over ``axis`` ignoring NaNs (NumPy's ``nanmax``); the gradient goes to the
     elements that attain it, shared equally at ties.
 
@@ -578,7 +607,8 @@ def nanmax(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     return _nan_extreme("nanmax", ops.amax, ops.maximum, -np.inf, a, axis, keepdims, initial, where)
 
 
-def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
+def nanmin(a: ArrayLike, axis: Axis = None, out: None = None, keepdims: bool = False,
+           initial: ArrayLike | None = None, where: ArrayLike = True) -> Any:
     """Minimum over ``axis`` ignoring NaNs (NumPy's ``nanmin``); ties share the gradient.
 
     Examples
@@ -593,7 +623,7 @@ def nanmin(a, axis=None, out=None, keepdims=False, initial=None, where=True):
     return _nan_extreme("nanmin", ops.amin, ops.minimum, np.inf, a, axis, keepdims, initial, where)
 
 
-def count_nonzero(a, axis=None, *, keepdims=False):
+def count_nonzero(a: ArrayLike, axis: Axis = None, *, keepdims: bool = False) -> Any:
     """The number of nonzero elements over ``axis`` (NumPy's ``count_nonzero``); an integer
     result, with no gradient.
 
@@ -616,11 +646,12 @@ def count_nonzero(a, axis=None, *, keepdims=False):
 # at positions j and j + 1 of the sort. j + gamma is what the method gives for the sorted
 # values 0, 1, ..., n - 1; NumPy itself computes it, so every method means what NumPy says.
 
-_METHODS = (
+_QuantileMethod: TypeAlias = Literal[
     "inverted_cdf", "averaged_inverted_cdf", "closest_observation", "interpolated_inverted_cdf",
     "hazen", "weibull", "linear", "median_unbiased", "normal_unbiased", "lower", "higher",
     "midpoint", "nearest",
-)
+]
+_METHODS = get_args(_QuantileMethod)
 # The continuous methods' (alpha, beta): position n q + alpha + q (1 - alpha - beta) - 1,
 # clipped to [0, n - 1]; its slope in q is n + 1 - alpha - beta. The other methods are
 # piecewise constant in q (zero derivative in q).
@@ -630,7 +661,7 @@ _CONTINUOUS = {
 }
 
 
-def _positions(qf, counts, method):
+def _positions(qf: Array, counts: Array, method: _QuantileMethod) -> tuple[Array, Array, Array]:
     """Sort positions and interpolation weights, each (len(qf), len(counts))."""
     if method == "linear":  # NumPy's own formula, for every slice length at once
         v = qf[:, None] * np.maximum(counts - 1, 0)[None, :].astype(np.float64)
@@ -645,7 +676,8 @@ def _positions(qf, counts, method):
     return lo, hi, gamma
 
 
-def _weighted_positions(qf, counts, wd, order, skip_nan, nan):
+def _weighted_positions(qf: Array, counts: Array, wd: Array, order: Array, skip_nan: bool,
+                        nan: Array) -> tuple[Array, Array, Array]:
     """Sort positions for method='inverted_cdf' with weights (NumPy's definition)."""
     ws = np.take_along_axis(wd, order, axis=1)
     if skip_nan:
@@ -662,7 +694,8 @@ def _weighted_positions(qf, counts, wd, order, skip_nan, nan):
     return lo, lo, np.zeros(lo.shape)
 
 
-def _quantile(name, a, q, axis, method, keepdims, weights, skip_nan, scale):
+def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _QuantileMethod,
+              keepdims: bool, weights: ArrayLike | None, skip_nan: bool, scale: float) -> Any:
     """The composite behind median, percentile and quantile (and their nan-versions)."""
     a = _arr(a)
     ad = _data(a)
@@ -750,7 +783,7 @@ def _quantile(name, a, q, axis, method, keepdims, weights, skip_nan, scale):
     return r if isinstance(r, Tensor) else _wrap(r)  # a Tensor q or weights: a Tensor result
 
 
-def _lerp(below, above, gamma):
+def _lerp(below: Any, above: Any, gamma: Any) -> Any:
     """below + (above - below) gamma, written as NumPy does (exact at gamma = 0 and 1)."""
     step = ops.sub(above, below)
     upper = np.asarray(_data(gamma)) >= 0.5
@@ -761,8 +794,9 @@ def _lerp(below, above, gamma):
     return ops.where(upper, near_above, near_below)
 
 
-def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", keepdims=False,
-             *, weights=None):
+def quantile(a: ArrayLike, q: ArrayLike, axis: Axis = None, out: None = None,
+             overwrite_input: bool = False, method: _QuantileMethod = "linear",
+             keepdims: bool = False, *, weights: ArrayLike | None = None) -> Any:
     """The ``q``-th quantiles over ``axis`` (NumPy's ``quantile``, every ``method``).
 
     The gradient goes to the order statistics used, with the interpolation weights (ties:
@@ -786,8 +820,9 @@ def quantile(a, q, axis=None, out=None, overwrite_input=False, method="linear", 
     return _quantile("quantile", a, q, axis, method, keepdims, weights, False, 1)
 
 
-def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-               keepdims=False, *, weights=None):
+def percentile(a: ArrayLike, q: ArrayLike, axis: Axis = None, out: None = None,
+               overwrite_input: bool = False, method: _QuantileMethod = "linear",
+               keepdims: bool = False, *, weights: ArrayLike | None = None) -> Any:
     """The ``q``-th percentiles over ``axis`` (NumPy's ``percentile``); see :func:`quantile`.
 
     Examples
@@ -803,7 +838,8 @@ def percentile(a, q, axis=None, out=None, overwrite_input=False, method="linear"
     return _quantile("percentile", a, q, axis, method, keepdims, weights, False, 100)
 
 
-def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def median(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: bool = False,
+           keepdims: bool = False) -> Any:
     """Median over ``axis`` (NumPy's ``median``); the gradient goes to the middle element,
     or half to each of the two middle ones.
 
@@ -821,8 +857,9 @@ def median(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return _quantile("median", a, 0.5, axis, "linear", keepdims, None, False, 1)
 
 
-def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                keepdims=False, *, weights=None):
+def nanquantile(a: ArrayLike, q: ArrayLike, axis: Axis = None, out: None = None,
+                overwrite_input: bool = False, method: _QuantileMethod = "linear",
+                keepdims: bool = False, *, weights: ArrayLike | None = None) -> Any:
     """Quantiles over ``axis`` ignoring NaNs (NumPy's ``nanquantile``); see :func:`quantile`.
 
     Examples
@@ -838,8 +875,9 @@ def nanquantile(a, q, axis=None, out=None, overwrite_input=False, method="linear
     return _quantile("nanquantile", a, q, axis, method, keepdims, weights, True, 1)
 
 
-def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="linear",
-                  keepdims=False, *, weights=None):
+def nanpercentile(a: ArrayLike, q: ArrayLike, axis: Axis = None, out: None = None,
+                  overwrite_input: bool = False, method: _QuantileMethod = "linear",
+                  keepdims: bool = False, *, weights: ArrayLike | None = None) -> Any:
     """Percentiles over ``axis`` ignoring NaNs (NumPy's ``nanpercentile``).
 
     Examples
@@ -855,7 +893,8 @@ def nanpercentile(a, q, axis=None, out=None, overwrite_input=False, method="line
     return _quantile("nanpercentile", a, q, axis, method, keepdims, weights, True, 100)
 
 
-def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
+def nanmedian(a: ArrayLike, axis: Axis = None, out: None = None, overwrite_input: bool = False,
+              keepdims: bool = False) -> Any:
     """Median over ``axis`` ignoring NaNs (NumPy's ``nanmedian``).
 
     Examples
@@ -870,7 +909,9 @@ def nanmedian(a, axis=None, out=None, overwrite_input=False, keepdims=False):
     return _quantile("nanmedian", a, 0.5, axis, "linear", keepdims, None, True, 1)
 
 
-NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
-NUMPY_FUNCTIONS: dict = {  # NumPy function -> funcgrad function (for __array_function__)
+# NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
+NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {}
+# NumPy function -> funcgrad function (for __array_function__)
+NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     getattr(np, name): globals()[name] for name in __all__ if hasattr(np, name)
 }

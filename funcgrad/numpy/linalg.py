@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import builtins
 import operator
+from typing import Any, Callable, Iterable, Literal, Sequence, Union, cast
 
 import numpy as np
 
@@ -39,6 +40,7 @@ from .. import ops
 from ..ops import decompositions as _dec
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
+from .._typing import ArrayLike, Axis, DTypeLike
 
 __all__ = [
     "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv",
@@ -58,23 +60,27 @@ _SlogdetResult = type(np.linalg.slogdet(np.eye(1)))
 
 _NoValue = getattr(np, "_NoValue", None)
 
+# A norm's order, as NumPy's stubs spell it (the code also takes 'f' for 'fro').
+_Ord = Union[float, Literal["fro", "nuc"], None]
+_UPLO = Literal["L", "U", "l", "u"]
 
-def _is_tensor(*xs) -> bool:
+
+def _is_tensor(*xs: Any) -> bool:
     return builtins.any(isinstance(x, Tensor) for x in xs)
 
 
 
 
-def _arr(x):
+def _arr(x: ArrayLike) -> Any:
     """A Tensor as is; anything else (a list, a number) as an array."""
     return x if isinstance(x, Tensor) else np.asarray(x)
 
 
-def _dtype(x):
+def _dtype(x: ArrayLike) -> np.dtype[Any]:
     return x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
 
 
-def _real_only(x, name):
+def _real_only(x: ArrayLike, name: str) -> None:
     if np.dtype(_dtype(x)).kind == "c":
         raise NotImplementedError(
             f"funcgrad.numpy.linalg.{name}: derivatives for complex matrices are not "
@@ -82,14 +88,14 @@ def _real_only(x, name):
         )
 
 
-def _inexact(x):
+def _inexact(x: Any) -> Any:
     """``x`` as floating point (NumPy's linalg computes integer input in float64)."""
     if np.dtype(_dtype(x)).kind not in "fc":
         return ops.astype(x, np.float64)
     return x
 
 
-def _square(x, name):
+def _square(x: ArrayLike, name: str) -> None:
     s = _shape(x)
     if len(s) < 2:
         raise LinAlgError(
@@ -99,7 +105,7 @@ def _square(x, name):
         raise LinAlgError("Last 2 dimensions of the array must be square")
 
 
-def _moveaxis(x, source, destination):
+def _moveaxis(x: Any, source: Sequence[int], destination: Sequence[int]) -> Any:
     """``numpy.moveaxis`` for Tensors (a permutation)."""
     nd = len(_shape(x))
     source = [s % nd for s in source]
@@ -110,7 +116,7 @@ def _moveaxis(x, source, destination):
     return ops.permute(x, tuple(order))
 
 
-def _no_out(out, name):
+def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(
             f"funcgrad.numpy.linalg.{name}: out= cannot be differentiated; assign the result instead"
@@ -120,7 +126,7 @@ def _no_out(out, name):
 # ---- inverses and determinants ----------------------------------------------------------
 
 
-def inv(a):
+def inv(a: ArrayLike) -> Any:
     """The inverse of a square matrix, or of each matrix in a stack.
 
     Examples
@@ -139,7 +145,8 @@ def inv(a):
     return _dec.inv(a)
 
 
-def pinv(a, rcond=None, hermitian=False, *, rtol=_NoValue):
+def pinv(a: ArrayLike, rcond: ArrayLike | None = None, hermitian: bool = False, *,
+         rtol: ArrayLike = _NoValue) -> Any:
     """The Moore-Penrose pseudo-inverse of a matrix (or a stack).
 
     Singular values below ``rcond`` (or ``rtol``) times the largest are cut, as NumPy's.
@@ -184,7 +191,7 @@ def pinv(a, rcond=None, hermitian=False, *, rtol=_NoValue):
     return _dec.pinv(a, rcond)
 
 
-def det(a):
+def det(a: ArrayLike) -> Any:
     """The determinant of a square matrix, or of each matrix in a stack.
 
     The gradient is ``det(a) inv(a).T``: at a singular matrix it raises ``LinAlgError``.
@@ -204,7 +211,7 @@ def det(a):
     return _dec.det(a)
 
 
-def slogdet(a):
+def slogdet(a: ArrayLike) -> Any:
     """``(sign, logabsdet)`` of the determinant, NumPy's ``SlogdetResult``.
 
     ``logabsdet`` is differentiable (gradient ``inv(a).T``); ``sign`` is piecewise constant
@@ -229,7 +236,7 @@ def slogdet(a):
     return _SlogdetResult(ops.getitem(packed, (Ellipsis, 0)), ops.getitem(packed, (Ellipsis, 1)))
 
 
-def matrix_power(a, n):
+def matrix_power(a: ArrayLike, n: int) -> Any:
     """A square matrix (or a stack) raised to an integer power, negative ones included.
 
     ``n < 0`` raises the inverse to ``-n``; products by repeated squaring.
@@ -273,7 +280,7 @@ def matrix_power(a, n):
 # ---- linear systems ---------------------------------------------------------------------
 
 
-def solve(a, b):
+def solve(a: ArrayLike, b: ArrayLike) -> Any:
     """The solution ``x`` of ``a @ x = b`` for square ``a``.
 
     As NumPy 2: ``b`` is a vector if it is 1-D, else a (stack of) matrices ``(..., M, K)``;
@@ -299,7 +306,7 @@ def solve(a, b):
     return _dec.solve(a, b)
 
 
-def lstsq(a, b, rcond=None):
+def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Any, Any, Any, Any]:
     """The least-squares solution of ``a @ x = b``: NumPy's ``(x, residuals, rank, s)``.
 
     ``x`` (the minimum-norm solution, ``pinv(a) @ b``), ``residuals`` and ``s`` are
@@ -350,7 +357,7 @@ def lstsq(a, b, rcond=None):
     return x, residuals, rank, s
 
 
-def tensorsolve(a, b, axes=None):
+def tensorsolve(a: ArrayLike, b: ArrayLike, axes: Iterable[int] | None = None) -> Any:
     """The solution ``x`` of ``tensordot(a, x, axes=x.ndim) = b``.
 
     Examples
@@ -380,7 +387,7 @@ def tensorsolve(a, b, axes=None):
     return ops.reshape(x, x_shape)
 
 
-def tensorinv(a, ind=2):
+def tensorinv(a: ArrayLike, ind: int = 2) -> Any:
     """The inverse of ``a`` under ``tensordot(..., ind)``.
 
     Examples
@@ -402,7 +409,7 @@ def tensorinv(a, ind=2):
 # ---- decompositions ---------------------------------------------------------------------
 
 
-def cholesky(a, /, *, upper=False):
+def cholesky(a: ArrayLike, /, *, upper: bool = False) -> Any:
     """The Cholesky factor of a symmetric positive definite matrix (or a stack).
 
     Lower ``L`` with ``a = L L^T``, or upper ``U = L^T`` with ``upper=True``.
@@ -432,7 +439,7 @@ def cholesky(a, /, *, upper=False):
     return _dec.cholesky(a)
 
 
-def qr(a, mode="reduced"):
+def qr(a: ArrayLike, mode: Literal["reduced", "complete", "r", "raw"] = "reduced") -> Any:
     """The QR decomposition: NumPy's ``QRResult(Q, R)`` (``mode='r'``: ``R`` alone).
 
     Both factors are differentiable for ``mode='reduced'`` (and ``'r'``, and ``'complete'``
@@ -473,14 +480,14 @@ def qr(a, mode="reduced"):
     return _QRResult(q, r)
 
 
-def _check_uplo(UPLO):
+def _check_uplo(UPLO: str) -> Literal["L", "U"]:
     uplo = UPLO.upper() if isinstance(UPLO, str) else UPLO
     if uplo not in ("L", "U"):
         raise ValueError("UPLO argument must be 'L' or 'U'")
-    return uplo
+    return cast(Literal["L", "U"], uplo)
 
 
-def eigh(a, UPLO="L"):
+def eigh(a: ArrayLike, UPLO: _UPLO = "L") -> Any:
     """Eigenvalues and eigenvectors of a symmetric matrix (or a stack), as ``EighResult``.
 
     The eigenvalues ascend, as NumPy's.
@@ -509,7 +516,7 @@ def eigh(a, UPLO="L"):
     return _EighResult(w, v)
 
 
-def eigvalsh(a, UPLO="L"):
+def eigvalsh(a: ArrayLike, UPLO: _UPLO = "L") -> Any:
     """The eigenvalues (ascending) of a symmetric matrix (or a stack).
 
     Only the ``UPLO`` triangle is read, and differentiated. The gradient is defined even at
@@ -529,7 +536,8 @@ def eigvalsh(a, UPLO="L"):
     return eigh(a, uplo).eigenvalues
 
 
-def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
+def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
+        hermitian: bool = False) -> Any:
     """The singular value decomposition, as ``SVDResult(U, S, Vh)`` (or ``S`` alone).
 
     ``compute_uv=False`` gives the singular values alone.
@@ -553,8 +561,9 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
            [ 0., -1.]])
     """
     if not _is_tensor(a):
-        return np.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv,
-                             hermitian=hermitian)
+        # NumPy's stubs overload on a Literal compute_uv, which a bool variable matches none of
+        return np.linalg.svd(a, full_matrices=full_matrices,  # type: ignore[call-overload]
+                             compute_uv=compute_uv, hermitian=hermitian)
     shape = _shape(a)
     if len(shape) < 2:
         raise LinAlgError(
@@ -582,7 +591,7 @@ def svd(a, full_matrices=True, compute_uv=True, hermitian=False):
     return _SVDResult(u, s, vh)
 
 
-def svdvals(x, /):
+def svdvals(x: ArrayLike, /) -> Any:
     """The singular values of a matrix (or a stack), descending.
 
     Examples
@@ -603,7 +612,7 @@ def svdvals(x, /):
     return _dec.svd_unpack(_dec.svd(x), shape[-2])[1]
 
 
-def eig(a):
+def eig(a: ArrayLike) -> Any:
     """Eigenvalues and right eigenvectors of a general matrix (no gradient: arrays only).
 
     Tensors raise NotImplementedError; use :func:`eigh` for symmetric matrices.
@@ -623,7 +632,7 @@ def eig(a):
     return np.linalg.eig(a)
 
 
-def eigvals(a):
+def eigvals(a: ArrayLike) -> Any:
     """Eigenvalues of a general matrix (no gradient: arrays only).
 
     Tensors raise NotImplementedError; use :func:`eigvalsh` for symmetric matrices.
@@ -646,7 +655,7 @@ def eigvals(a):
 # ---- norms and numbers ------------------------------------------------------------------
 
 
-def _vector_norm(x, ord, axis, keepdims):
+def _vector_norm(x: Any, ord: float | str | None, axis: int, keepdims: bool) -> Any:
     """A vector norm over one axis (Tensor ``x``), NumPy's orders."""
     if ord == np.inf:
         return ops.amax(ops.abs(x), axis, keepdims)
@@ -664,7 +673,7 @@ def _vector_norm(x, ord, axis, keepdims):
     return ops.vector_norm(x, float(ord), axis, keepdims)
 
 
-def _matrix_norm(x, ord, row_axis, col_axis):
+def _matrix_norm(x: Any, ord: float | str | None, row_axis: int, col_axis: int) -> Any:
     """A matrix norm over two axes (Tensor ``x``), NumPy's orders; keepdims=False."""
     if ord in (2, -2, "nuc"):
         s = svdvals(_moveaxis(x, (row_axis, col_axis), (-2, -1)))
@@ -686,7 +695,7 @@ def _matrix_norm(x, ord, row_axis, col_axis):
     raise ValueError("Invalid norm order for matrices.")
 
 
-def norm(x, ord=None, axis=None, keepdims=False):
+def norm(x: ArrayLike, ord: _Ord = None, axis: Axis = None, keepdims: bool = False) -> Any:
     """A matrix or vector norm, as ``numpy.linalg.norm``.
 
     Vector orders: None/2, ``inf``, ``-inf``, 0 (a count: no gradient), 1 and any other
@@ -738,7 +747,7 @@ def norm(x, ord=None, axis=None, keepdims=False):
     return result
 
 
-def matrix_norm(x, /, *, keepdims=False, ord="fro"):
+def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: _Ord = "fro") -> Any:
     """A matrix norm over the last two axes (the array API's ``matrix_norm``); see :func:`norm`.
 
     Examples
@@ -752,7 +761,8 @@ def matrix_norm(x, /, *, keepdims=False, ord="fro"):
     return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
 
 
-def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
+def vector_norm(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
+                ord: float = 2) -> Any:
     """A vector norm over ``axis`` (the array API's ``vector_norm``); see :func:`norm`.
 
     All elements by default; a tuple of axes counts as one flattened vector.
@@ -764,7 +774,9 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     7.0
     """
     if not _is_tensor(x):
-        return np.linalg.vector_norm(x, axis=axis, keepdims=keepdims, ord=ord)
+        # NumPy's stubs want a Literal keepdims with axis=None; a bool variable is neither
+        return np.linalg.vector_norm(x, axis=axis, keepdims=keepdims,  # type: ignore[arg-type]
+                                     ord=ord)
     shape = _shape(x)
     nd = len(shape)
     if axis is None:
@@ -785,7 +797,7 @@ def vector_norm(x, /, *, axis=None, keepdims=False, ord=2):
     return result
 
 
-def cond(x, p=None):
+def cond(x: ArrayLike, p: _Ord = None) -> Any:
     """The condition number of a matrix (or a stack) in the norm ``p``.
 
     Differentiable: ``p`` None/2/-2 through singular values, other orders as
@@ -814,7 +826,8 @@ def cond(x, p=None):
     return ops.mul(norm(x, p, axis=(-2, -1)), norm(inv(x), p, axis=(-2, -1)))
 
 
-def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
+def matrix_rank(A: ArrayLike, tol: ArrayLike | None = None, hermitian: bool = False, *,
+                rtol: ArrayLike | None = None) -> Any:
     """The rank of a matrix (or a stack) by SVD (an integer: no gradient).
 
     A Tensor is read as its values.
@@ -825,7 +838,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
     >>> int(fnp.linalg.matrix_rank(np.array([[1.0, 2.0], [2.0, 4.0]])))
     1
     """
-    def raw(v):
+    def raw(v: Any) -> Any:
         return v._data if isinstance(v, Tensor) else v
 
     return np.linalg.matrix_rank(raw(A), tol=raw(tol), hermitian=hermitian, rtol=raw(rtol))
@@ -834,7 +847,7 @@ def matrix_rank(A, tol=None, hermitian=False, *, rtol=None):
 # ---- products ---------------------------------------------------------------------------
 
 
-def _chain_order(dims):
+def _chain_order(dims: Sequence[int]) -> list[list[int]]:
     """The cheapest parenthesisation of a matrix chain (dims p0 .. pn): split[i][j]."""
     n = len(dims) - 1
     cost = [[0] * n for _ in range(n)]
@@ -847,18 +860,19 @@ def _chain_order(dims):
                 c = cost[i][k] + cost[k + 1][j] + dims[i] * dims[k + 1] * dims[j + 1]
                 if best is None or c < best:
                     best, split[i][j] = c, k
+            assert best is not None  # j > i: the loop above ran
             cost[i][j] = best
     return split
 
 
-def _chain_product(arrays, split, i, j):
+def _chain_product(arrays: Sequence[Any], split: list[list[int]], i: int, j: int) -> Any:
     if i == j:
         return arrays[i]
     k = split[i][j]
     return ops.matmul(_chain_product(arrays, split, i, k), _chain_product(arrays, split, k + 1, j))
 
 
-def multi_dot(arrays, *, out=None):
+def multi_dot(arrays: Iterable[ArrayLike], *, out: None = None) -> Any:
     """The product of two or more matrices, multiplied in the cheapest order.
 
     The first may be a row vector, the last a column vector, given 1-D.
@@ -898,7 +912,7 @@ def multi_dot(arrays, *, out=None):
     return result
 
 
-def matmul(x1, x2, /):
+def matmul(x1: ArrayLike, x2: ArrayLike, /) -> Any:
     """The matrix product (the array API's ``linalg.matmul``).
 
     Examples
@@ -912,7 +926,7 @@ def matmul(x1, x2, /):
     return ops.matmul(x1, x2)
 
 
-def matrix_transpose(x, /):
+def matrix_transpose(x: ArrayLike, /) -> Any:
     """The transpose of the last two axes.
 
     Examples
@@ -928,7 +942,7 @@ def matrix_transpose(x, /):
     return ops.swapaxes(x, -1, -2)
 
 
-def vecdot(x1, x2, /, *, axis=-1):
+def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Any:
     """The dot product of vectors along ``axis`` (broadcasting the rest).
 
     Complex Tensors are not supported (NumPy conjugates ``x1``).
@@ -940,7 +954,8 @@ def vecdot(x1, x2, /, *, axis=-1):
     array([3., 7.])
     """
     if not _is_tensor(x1, x2):
-        return np.linalg.vecdot(x1, x2, axis=axis)
+        # NumPy's stubs type vecdot as a plain gufunc call, without its axis= keyword
+        return np.linalg.vecdot(x1, x2, axis=axis)  # type: ignore[call-overload]
     _real_only(x1, "vecdot")
     _real_only(x2, "vecdot")
     n1, n2 = len(_shape(x1)), len(_shape(x2))
@@ -949,7 +964,7 @@ def vecdot(x1, x2, /, *, axis=-1):
     return ops.sum(ops.mul(x1, x2), -1, False)
 
 
-def outer(x1, x2, /):
+def outer(x1: ArrayLike, x2: ArrayLike, /) -> Any:
     """The outer product of two vectors.
 
     Examples
@@ -969,7 +984,7 @@ def outer(x1, x2, /):
     return ops.mul(ops.reshape(x1, (-1, 1)), ops.reshape(x2, (1, -1)))
 
 
-def cross(x1, x2, /, *, axis=-1):
+def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Any:
     """The cross product of 3-vectors along ``axis`` (broadcasting the rest).
 
     Examples
@@ -997,7 +1012,8 @@ def cross(x1, x2, /, *, axis=-1):
     return _moveaxis(c, (-1,), (axis % nd,))
 
 
-def tensordot(x1, x2, /, *, axes=2):
+def tensordot(x1: ArrayLike, x2: ArrayLike, /, *,
+              axes: int | tuple[int | Sequence[int], int | Sequence[int]] = 2) -> Any:
     """The sum of products over ``axes`` of two arrays, by one matrix product.
 
     ``axes``: an int (the last of ``x1`` with the first of ``x2``) or a pair of axis lists.
@@ -1013,12 +1029,13 @@ def tensordot(x1, x2, /, *, axes=2):
     s1, s2 = _shape(x1), _shape(x2)
     n1, n2 = len(s1), len(s2)
     try:
-        k = operator.index(axes)
+        k = operator.index(axes)  # type: ignore[arg-type]  # a pair raises TypeError: below
         axes1, axes2 = list(range(n1 - k, n1)), list(range(k))
     except TypeError:
-        axes1, axes2 = axes
-        axes1 = [axes1] if isinstance(axes1, int) else list(axes1)
-        axes2 = [axes2] if isinstance(axes2, int) else list(axes2)
+        assert not isinstance(axes, int)
+        first, second = axes
+        axes1 = [first] if isinstance(first, int) else list(first)
+        axes2 = [second] if isinstance(second, int) else list(second)
     axes1 = [ax % n1 for ax in axes1]
     axes2 = [ax % n2 for ax in axes2]
     if len(axes1) != len(axes2) or builtins.any(s1[i] != s2[j] for i, j in zip(axes1, axes2)):
@@ -1032,7 +1049,7 @@ def tensordot(x1, x2, /, *, axes=2):
     return ops.reshape(out, tuple(s1[i] for i in free1) + tuple(s2[i] for i in free2))
 
 
-def diagonal(x, /, *, offset=0):
+def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Any:
     """The diagonal (``offset`` above it, or below if negative) of the last two axes.
 
     Examples
@@ -1058,7 +1075,7 @@ def diagonal(x, /, *, offset=0):
     return ops.getitem(x, (Ellipsis, r, c))
 
 
-def trace(x, /, *, offset=0, dtype=None):
+def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike = None) -> Any:
     """The sum of the diagonal (``offset``) of the last two axes.
 
     Examples
@@ -1076,8 +1093,10 @@ def trace(x, /, *, offset=0, dtype=None):
     return ops.sum(d, -1, False)
 
 
-NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
-NUMPY_FUNCTIONS: dict = {  # NumPy function -> funcgrad function (for __array_function__)
+# NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
+NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {}
+# NumPy function -> funcgrad function (for __array_function__)
+NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     getattr(np.linalg, name): globals()[name]
     for name in __all__
     if name != "LinAlgError" and hasattr(np.linalg, name)
