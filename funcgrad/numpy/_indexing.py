@@ -12,10 +12,15 @@ not require grad) when given a Tensor.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
+
 import numpy as np
+from typing_extensions import TypeAlias
 from numpy.lib.array_utils import normalize_axis_index
 
 from .. import ops
+from .._typing import Array, ArrayLike
 from ..backend import namespace
 from ..ops.sorting import inverse_permutation, permute_along_axis
 from ..tensor import Tensor, _from_array
@@ -27,13 +32,17 @@ __all__ = [
     "lexsort", "nonzero", "partition", "searchsorted", "select", "sort", "sort_complex",
     "take", "take_along_axis", "unique",
 ]
-NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
+NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {}  # NumPy ufunc -> funcgrad function
+
+# take's and choose's modes, and sort's algorithms, as NumPy's stubs spell them.
+_Mode: TypeAlias = Literal["raise", "wrap", "clip"]
+_SortKind: TypeAlias = Literal["quicksort", "mergesort", "heapsort", "stable"]
 
 
 # ---- helpers ----------------------------------------------------------------------------
 
 
-def _has_tensor(obj) -> bool:
+def _has_tensor(obj: object) -> bool:
     if isinstance(obj, Tensor):
         return True
     if isinstance(obj, (list, tuple)):
@@ -41,7 +50,7 @@ def _has_tensor(obj) -> bool:
     return False
 
 
-def _raw(obj):
+def _raw(obj: Any) -> Any:
     """``obj`` with Tensors replaced by their data (inside lists and tuples too)."""
     if isinstance(obj, Tensor):
         return obj._data
@@ -52,7 +61,7 @@ def _raw(obj):
     return obj
 
 
-def _as_tensor(result):
+def _as_tensor(result: Any) -> Any:
     """NumPy's result as Tensors that do not require grad (arrays inside tuples too)."""
     if isinstance(result, tuple):
         return type(result)(*map(_as_tensor, result)) if hasattr(result, "_fields") \
@@ -65,12 +74,12 @@ def _as_tensor(result):
 
 
 
-def _no_out(out, name):
+def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
-def _no_order(order, name):
+def _no_order(order: object, name: str) -> None:
     if order is not None:
         raise NotImplementedError(
             f"funcgrad.numpy.{name}: order= sorts structured arrays by field, which funcgrad "
@@ -78,12 +87,12 @@ def _no_order(order, name):
         )
 
 
-def _check_mode(mode):
+def _check_mode(mode: str) -> None:
     if mode not in ("raise", "wrap", "clip"):
         raise ValueError(f"clipmode must be one of 'clip', 'raise', or 'wrap' (got {mode!r})")
 
 
-def _index_array(indices):
+def _index_array(indices: ArrayLike) -> Array:
     """``indices`` as an integer array (NumPy's casting for take: lists convert, float
     arrays do not, booleans count as 0 and 1)."""
     idx = _data(indices)
@@ -99,7 +108,7 @@ def _index_array(indices):
     return idx
 
 
-def _resolve_mode(idx, n, mode):
+def _resolve_mode(idx: Array, n: int, mode: str) -> Array:
     """Indices into an axis of length ``n`` after ``mode`` ('raise' leaves them to indexing)."""
     if mode == "raise":
         return idx
@@ -110,7 +119,7 @@ def _resolve_mode(idx, n, mode):
     return namespace(idx).clip(idx, 0, max(n - 1, 0))
 
 
-def _broadcast_result(out, shape, dtype):
+def _broadcast_result(out: Any, shape: Sequence[int], dtype: np.dtype[Any]) -> Any:
     """``out`` broadcast to ``shape`` (as a new array) and cast to ``dtype``, as NumPy's
     selection functions return."""
     if tuple(_shape(out)) != tuple(shape):
@@ -120,7 +129,7 @@ def _broadcast_result(out, shape, dtype):
     return out
 
 
-def _dtype_probe(values):
+def _dtype_probe(values: Sequence[ArrayLike]) -> list[Any]:
     """0-d stand-ins with the same dtypes (Python numbers kept as they are), so that NumPy
     itself tells the result dtype of a selection among ``values``."""
     probes = []
@@ -133,7 +142,8 @@ def _dtype_probe(values):
 # ---- gathering --------------------------------------------------------------------------
 
 
-def take(a, indices, axis=None, out=None, mode="raise"):
+def take(a: ArrayLike, indices: ArrayLike, axis: int | None = None, out: None = None,
+         mode: _Mode = "raise") -> Any:
     """Elements of ``a`` at ``indices`` along ``axis`` (of the flattened array if None).
 
     The gradient scatters back into ``a``, adding over repeated indices; ``indices`` carry
@@ -165,7 +175,7 @@ def take(a, indices, axis=None, out=None, mode="raise"):
     return ops.getitem(a, (slice(None),) * axis + (namespace(idx).asarray(idx),))
 
 
-def take_along_axis(arr, indices, axis=-1):
+def take_along_axis(arr: ArrayLike, indices: ArrayLike, axis: int | None = -1) -> Any:
     """Values of ``arr`` at ``indices`` matched along ``axis`` (e.g. the indices that
     ``argsort`` gives); ``axis=None`` works on the flattened array.
 
@@ -206,7 +216,8 @@ def take_along_axis(arr, indices, axis=-1):
     return ops.getitem(arr, key)
 
 
-def compress(condition, a, axis=None, out=None):
+def compress(condition: ArrayLike, a: ArrayLike, axis: int | None = None,
+             out: None = None) -> Any:
     """The slices of ``a`` along ``axis`` (of the flattened array if None) where the 1-d
     ``condition`` is true; the gradient goes back to those slices.
 
@@ -229,7 +240,7 @@ def compress(condition, a, axis=None, out=None):
     return take(a, namespace(cond).flatnonzero(cond), axis)
 
 
-def extract(condition, arr):
+def extract(condition: ArrayLike, arr: ArrayLike) -> Any:
     """The elements of ``arr`` where ``condition`` is nonzero, flattened; the gradient goes
     back to those elements.
 
@@ -251,7 +262,7 @@ def extract(condition, arr):
 # ---- selecting among arrays -------------------------------------------------------------
 
 
-def choose(a, choices, out=None, mode="raise"):
+def choose(a: ArrayLike, choices: ArrayLike, out: None = None, mode: _Mode = "raise") -> Any:
     """Elementwise ``choices[a]``: each output element from the choice its index in ``a``
     names (all broadcast together).
 
@@ -294,7 +305,8 @@ def choose(a, choices, out=None, mode="raise"):
     return _as_tensor(_broadcast_result(result, shape, dtype))
 
 
-def select(condlist, choicelist, default=0):
+def select(condlist: Sequence[ArrayLike], choicelist: Sequence[ArrayLike],
+           default: ArrayLike = 0) -> Any:
     """Elementwise, the entry of the first choice whose condition holds (``default`` where
     none does).
 
@@ -338,7 +350,7 @@ def select(condlist, choicelist, default=0):
 # ---- sorting ----------------------------------------------------------------------------
 
 
-def _flatten_for_axis(a, axis):
+def _flatten_for_axis(a: Any, axis: int | None) -> tuple[Any, int]:
     """``(a, negative axis)``; ``axis=None`` flattens ``a`` and works along its only axis."""
     if axis is None:
         return ops.reshape(a, (-1,)), -1
@@ -346,7 +358,8 @@ def _flatten_for_axis(a, axis):
     return a, normalize_axis_index(axis, nd) - nd
 
 
-def sort(a, axis=-1, kind=None, order=None, *, stable=None):
+def sort(a: ArrayLike, axis: int | None = -1, kind: _SortKind | None = None,
+         order: str | Sequence[str] | None = None, *, stable: bool | None = None) -> Any:
     """``a`` sorted along ``axis`` (the flattened array if None).
 
     The gradient routes back through the sorting permutation: each element of ``a``
@@ -373,7 +386,7 @@ def sort(a, axis=-1, kind=None, order=None, *, stable=None):
     return permute_along_axis(a, perm, inverse_permutation(perm, axis), axis)
 
 
-def sort_complex(a):
+def sort_complex(a: ArrayLike) -> Any:
     """``a`` sorted by real part, then imaginary part, as a complex array; the gradient
     routes back through the sorting permutation.
 
@@ -386,11 +399,12 @@ def sort_complex(a):
     if not isinstance(a, Tensor):
         return np.sort_complex(a)
     out = sort(a, axis=-1)
-    dtype = np.sort_complex(np.zeros(1, _data(a).dtype)).dtype
+    real_dtype: np.dtype[Any] = _data(a).dtype
+    dtype = np.sort_complex(np.zeros(1, real_dtype)).dtype
     return out if _data(out).dtype == dtype else ops.astype(out, dtype)
 
 
-def _matching_permutation(data, target, axis):
+def _matching_permutation(data: Array, target: Array, axis: int) -> Array:
     """A permutation ``p`` along ``axis`` with ``take_along_axis(data, p) == target``, for
     ``target`` a rearrangement of ``data`` along ``axis``: the k-th smallest of each slice
     goes where ``target`` has its k-th smallest."""
@@ -402,7 +416,9 @@ def _matching_permutation(data, target, axis):
     return perm
 
 
-def partition(a, kth, axis=-1, kind="introselect", order=None):
+def partition(a: ArrayLike, kth: int | Sequence[int], axis: int | None = -1,
+              kind: Literal["introselect"] = "introselect",
+              order: str | Sequence[str] | None = None) -> Any:
     """``a`` rearranged along ``axis`` so that the element at each ``kth`` position is the
     one a full sort would put there, smaller ones before it and larger ones after.
 
@@ -440,13 +456,14 @@ def partition(a, kth, axis=-1, kind="introselect", order=None):
 # ---- indices: no gradient ---------------------------------------------------------------
 
 
-def _index_result(np_func, *args, **kwargs):
+def _index_result(np_func: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     """NumPy's ``np_func`` on the data; Tensors (not requiring grad) if a Tensor was given."""
     result = np_func(*_raw(args), **kwargs)
     return _as_tensor(result) if _has_tensor(args) else result
 
 
-def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
+def argsort(a: ArrayLike, axis: int | None = -1, kind: _SortKind | None = None,
+            order: str | Sequence[str] | None = None, *, stable: bool | None = None) -> Any:
     """The indices that sort ``a`` along ``axis`` (no gradient: indices are constant).
 
     Examples
@@ -458,7 +475,9 @@ def argsort(a, axis=-1, kind=None, order=None, *, stable=None):
     return _index_result(np.argsort, a, axis=axis, kind=kind, order=order, stable=stable)
 
 
-def argpartition(a, kth, axis=-1, kind="introselect", order=None):
+def argpartition(a: ArrayLike, kth: int | Sequence[int], axis: int | None = -1,
+                 kind: Literal["introselect"] = "introselect",
+                 order: str | Sequence[str] | None = None) -> Any:
     """The indices that partition ``a`` along ``axis`` around ``kth`` (no gradient).
 
     Examples
@@ -470,7 +489,7 @@ def argpartition(a, kth, axis=-1, kind="introselect", order=None):
     return _index_result(np.argpartition, a, _raw(kth), axis=axis, kind=kind, order=order)
 
 
-def lexsort(keys, axis=-1):
+def lexsort(keys: ArrayLike, axis: int = -1) -> Any:
     """The indices that sort by several keys, the last one primary (no gradient).
 
     Examples
@@ -483,7 +502,8 @@ def lexsort(keys, axis=-1):
     return _as_tensor(result) if _has_tensor(keys) else result
 
 
-def searchsorted(a, v, side="left", sorter=None):
+def searchsorted(a: ArrayLike, v: ArrayLike, side: Literal["left", "right"] = "left",
+                 sorter: ArrayLike = None) -> Any:
     """The indices at which inserting ``v`` keeps the sorted ``a`` sorted (no gradient).
 
     Examples
@@ -495,7 +515,7 @@ def searchsorted(a, v, side="left", sorter=None):
     return _index_result(np.searchsorted, a, v, side=side, sorter=_raw(sorter))
 
 
-def nonzero(a):
+def nonzero(a: ArrayLike) -> Any:
     """The indices of the nonzero elements of ``a``, one array per dimension (no gradient).
 
     Examples
@@ -507,7 +527,7 @@ def nonzero(a):
     return _index_result(np.nonzero, a)
 
 
-def flatnonzero(a):
+def flatnonzero(a: ArrayLike) -> Any:
     """The indices of the nonzero elements of the flattened ``a`` (no gradient).
 
     Examples
@@ -519,7 +539,7 @@ def flatnonzero(a):
     return _index_result(np.flatnonzero, a)
 
 
-def argwhere(a):
+def argwhere(a: ArrayLike) -> Any:
     """The indices of the nonzero elements of ``a``, one row per element (no gradient).
 
     Examples
@@ -532,7 +552,7 @@ def argwhere(a):
     return _index_result(np.argwhere, a)
 
 
-def where(condition, x=None, y=None):
+def where(condition: ArrayLike, x: ArrayLike = None, y: ArrayLike = None) -> Any:
     """``x`` where ``condition`` holds, else ``y``; with ``condition`` alone, the indices
     of its nonzero elements (``nonzero(condition)``, no gradient).
 
@@ -550,8 +570,9 @@ def where(condition, x=None, y=None):
     return ops.where(condition, x, y)
 
 
-def unique(ar, return_index=False, return_inverse=False, return_counts=False, axis=None, *,
-           equal_nan=True, sorted=True):
+def unique(ar: ArrayLike, return_index: bool = False, return_inverse: bool = False,
+           return_counts: bool = False, axis: int | None = None, *, equal_nan: bool = True,
+           sorted: bool = True) -> Any:
     """The unique elements of ``ar`` (or unique slices along ``axis``), with NumPy's
     optional indices, inverse and counts.
 
@@ -570,10 +591,13 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     tensor([100.,  10.,   0.])
     """
     if not isinstance(ar, Tensor):
-        return np.unique(ar, return_index, return_inverse, return_counts, axis,
-                         equal_nan=equal_nan, sorted=sorted)
+        # NumPy's stubs overload unique on literal flags; these are bools known at run time.
+        return np.unique(  # type: ignore[call-overload]
+            ar, return_index, return_inverse, return_counts, axis, equal_nan=equal_nan,
+            sorted=sorted)
     # With return_index NumPy takes its sorting path: values sorted, index of first occurrence.
-    found = np.unique(_data(ar), True, return_inverse, return_counts, axis, equal_nan=equal_nan)
+    found = np.unique(  # type: ignore[call-overload]
+        _data(ar), True, return_inverse, return_counts, axis, equal_nan=equal_nan)
     index = found[1]
     values = take(ar, index, axis=axis)
     extras = ((index,) if return_index else ()) + tuple(found[2:])
@@ -582,7 +606,7 @@ def unique(ar, return_index=False, return_inverse=False, return_counts=False, ax
     return (values,) + tuple(_as_tensor(e) for e in extras)
 
 
-NUMPY_FUNCTIONS: dict = {
+NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.take: take, np.take_along_axis: take_along_axis, np.choose: choose,
     np.compress: compress, np.select: select, np.extract: extract, np.sort: sort,
     np.sort_complex: sort_complex, np.partition: partition, np.argsort: argsort,
