@@ -7,6 +7,8 @@ cotangents or tangents is passed through with extra ``:`` in front of the key.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..backend import namespace
@@ -14,14 +16,17 @@ from ..tensor import Tensor
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, _make_view, defprimitive
 
+if TYPE_CHECKING:
+    from .._typing import Array, Shape
+
 _BASIC = (int, slice, type(None), type(Ellipsis))
 
 
-def normalize_key(key) -> tuple:
+def normalize_key(key: Any) -> tuple[Any, ...]:
     """``key`` as a tuple of ints, slices, None, Ellipsis and arrays (Tensors unwrapped)."""
     if not isinstance(key, tuple):
         key = (key,)
-    out = []
+    out: list[Any] = []
     for k in key:
         if isinstance(k, Tensor):
             k = k._data
@@ -37,11 +42,11 @@ def normalize_key(key) -> tuple:
     return tuple(out)
 
 
-def _is_basic(key) -> bool:
+def _is_basic(key: tuple[Any, ...]) -> bool:
     return all(isinstance(k, _BASIC) for k in key)
 
 
-def _separated_advanced(key) -> int:
+def _separated_advanced(key: tuple[Any, ...]) -> int:
     """For keys whose advanced indices are split by a slice (NumPy then moves the indexed
     dimensions to the front), the number of those dimensions; else 0."""
     positions = [i for i, k in enumerate(key) if not isinstance(k, _BASIC)]
@@ -52,11 +57,11 @@ def _separated_advanced(key) -> int:
     return len(np.broadcast_shapes(*shapes))
 
 
-def _batched(key, nb):
+def _batched(key: tuple[Any, ...], nb: int) -> tuple[Any, ...]:
     return (slice(None),) * nb + key if nb else key
 
 
-def _indexed(x, key, nb):
+def _indexed(x: Array, key: tuple[Any, ...], nb: int) -> Array:
     """``x[key]`` on the trailing dimensions of ``x`` (``nb`` leading batch dimensions)."""
     out = x[_batched(key, nb)]
     if nb:
@@ -66,28 +71,30 @@ def _indexed(x, key, nb):
     return out
 
 
-def _indexed_shape(x_shape, key):
+def _indexed_shape(x_shape: Shape, key: tuple[Any, ...]) -> Shape:
     dummy = np.broadcast_to(np.empty((), dtype=np.int8), x_shape)
-    return dummy[key].shape
+    shape: Shape = dummy[key].shape
+    return shape
 
 
-def _getitem_forward(x, key):
+def _getitem_forward(x: Array, key: tuple[Any, ...]) -> Array:
     if _is_basic(key) and Ellipsis not in key:
         # A trailing Ellipsis makes an all-int key return a 0-d view, not a scalar copy.
         key = key + (Ellipsis,)
     return x[key]
 
 
-def _getitem_vjp(g, needs, ans, x_shape, key):
+def _getitem_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape,
+                 key: tuple[Any, ...]) -> tuple[Any]:
     return (getitem_transpose(g, key, x_shape),)
 
 
-def _getitem_jvp(t, ans, x, key):
+def _getitem_jvp(t: tuple[Any, ...], ans: Any, x: Any, key: tuple[Any, ...]) -> Any:
     nb = np.ndim(_data(t[0])) - np.ndim(_data(x))
     return getitem(t[0], _batch_key(key, nb, t[0]))
 
 
-def _batch_key(key, nb, value):
+def _batch_key(key: tuple[Any, ...], nb: int, value: Any) -> tuple[Any, ...]:
     if not nb:
         return key
     if _separated_advanced(key):
@@ -98,7 +105,7 @@ def _batch_key(key, nb, value):
     return _batched(key, nb)
 
 
-def _pick_getitem(args):
+def _pick_getitem(args: tuple[Any, ...]) -> int:
     key = args[1]
     if not _is_basic(key):
         return 2
@@ -115,7 +122,7 @@ _getitem = defprimitive(
 )
 
 
-def getitem(x, key):
+def getitem(x: Any, key: Any) -> Any:
     """``x[key]`` for basic (ints, slices, None, ``...``) and advanced (integer or boolean
     array) keys; the gradient scatters back, adding over repeated indices.
 
@@ -137,7 +144,7 @@ def getitem(x, key):
     return out
 
 
-def _getitem_transpose_forward(g, key, x_shape):
+def _getitem_transpose_forward(g: Array, key: tuple[Any, ...], x_shape: Shape) -> Array:
     out_shape = _indexed_shape(x_shape, key)
     nb = g.ndim - len(out_shape)
     xp = namespace(g)
@@ -151,18 +158,21 @@ def _getitem_transpose_forward(g, key, x_shape):
     elif xp is np:
         np.add.at(full, bkey, g)  # repeated indices add up
     else:  # CuPy
-        import cupyx
+        # (CuPy's companion module cupyx ships no type information either.)
+        import cupyx  # type: ignore[import-not-found]
 
         cupyx.scatter_add(full, bkey, g)
     return full
 
 
-def _getitem_transpose_vjp(g, needs, ans, g_in_shape, key, x_shape):
+def _getitem_transpose_vjp(g: Any, needs: tuple[bool, ...], ans: None, g_in_shape: Shape,
+                           key: tuple[Any, ...], x_shape: Shape) -> tuple[Any]:
     nb = np.ndim(_data(g)) - len(x_shape)
     return (getitem(g, _batch_key(key, nb, g)) if nb else getitem(g, key),)
 
 
-def _getitem_transpose_jvp(t, ans, g, key, x_shape):
+def _getitem_transpose_jvp(t: tuple[Any, ...], ans: Any, g: Any, key: tuple[Any, ...],
+                           x_shape: Shape) -> Any:
     return getitem_transpose(t[0], key, x_shape)
 
 
@@ -174,13 +184,14 @@ getitem_transpose = defprimitive(
 )
 
 
-def _index_put_forward(x, v, key):
+def _index_put_forward(x: Array, v: Array, key: tuple[Any, ...]) -> Array:
     out = x.copy()
     out[key] = v
     return out
 
 
-def _index_put_vjp(g, needs, ans, x_shape, v_shape, key):
+def _index_put_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape, v_shape: Shape,
+                   key: tuple[Any, ...]) -> tuple[Any, Any]:
     nb = np.ndim(_data(g)) - len(x_shape)
     gx = where(_index_mask(x_shape, key), 0, g) if needs[0] else None
     gv = None
@@ -191,13 +202,13 @@ def _index_put_vjp(g, needs, ans, x_shape, v_shape, key):
     return (gx, gv)
 
 
-def _index_mask(x_shape, key):
+def _index_mask(x_shape: Shape, key: tuple[Any, ...]) -> Array:
     mask = np.zeros(x_shape, dtype=bool)
     mask[key] = True
     return mask
 
 
-def _index_put_jvp(t, ans, x, v, key):
+def _index_put_jvp(t: tuple[Any, ...], ans: Any, x: Any, v: Any, key: tuple[Any, ...]) -> Any:
     tx, tv = t
     if tx is None and tv is None:
         return None
