@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import operator
 import warnings
+from typing import Any, Callable, Literal, Sequence, Union
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index
@@ -30,24 +31,28 @@ from numpy.lib.array_utils import normalize_axis_index
 from .. import ops
 from ..ops import fft as _prim
 from ..tensor import Tensor
+from .._typing import ArrayLike, Axis
 
 __all__ = [
     "fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
     "rfftn", "irfftn", "hfft", "ihfft", "fftfreq", "rfftfreq", "fftshift", "ifftshift",
 ]
 
+# A transform's scaling, as NumPy's stubs spell it (None: "backward").
+_NormKind = Union[Literal["backward", "ortho", "forward"], None]
+
 
 # ---- arguments, as NumPy reads them -----------------------------------------------------
 
 
-def _no_out(out, name):
+def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(
             f"funcgrad.numpy.fft.{name}: out= cannot be differentiated; assign the result instead"
         )
 
 
-def _norm(norm) -> str:
+def _norm(norm: str | None) -> str:
     if norm is None:
         return "backward"
     if norm not in _prim.NORMS:
@@ -55,22 +60,24 @@ def _norm(norm) -> str:
     return norm
 
 
-def _check_points(n):
+def _check_points(n: int) -> None:
     if n < 1:
         raise ValueError(f"Invalid number of FFT data points ({n}) specified.")
 
 
-def _is_complex(a) -> bool:
-    return a._data.dtype.kind == "c"
+def _is_complex(a: Tensor) -> bool:
+    kind: str = a._data.dtype.kind
+    return kind == "c"
 
 
-def _cook(shape, s, axes, *, inverse_real=False):
+def _cook(shape: tuple[int, ...], s: Sequence[int | None] | None, axes: Sequence[int] | None,
+          *, inverse_real: bool = False) -> tuple[list[int], list[int]]:
     """``(sizes, axes)``: NumPy's reading of ``s`` and ``axes`` (axes as negative ints)."""
     ndim = len(shape)
     shapeless = s is None
     if axes is not None:
         axes = [normalize_axis_index(operator.index(ax), ndim) - ndim for ax in axes]
-    if shapeless:
+    if s is None:
         s = [shape[ax] for ax in axes] if axes is not None else list(shape)
     s = list(s)
     if axes is None:
@@ -107,7 +114,8 @@ def _cook(shape, s, axes, *, inverse_real=False):
     return sizes, axes
 
 
-def _one_axis(a, n, axis, *, inverse_real=False):
+def _one_axis(a: Tensor, n: int | None, axis: int, *,
+              inverse_real: bool = False) -> tuple[list[int], list[int]]:
     shape = a._data.shape
     axis = normalize_axis_index(operator.index(axis), len(shape)) - len(shape)
     if n is None:
@@ -117,7 +125,7 @@ def _one_axis(a, n, axis, *, inverse_real=False):
     return [n], [axis]
 
 
-def _resized(a, sizes, axes):
+def _resized(a: Tensor, sizes: list[int], axes: list[int]) -> Any:
     """``a`` cropped or zero-padded to ``sizes`` along ``axes`` (a recorded copy if needed)."""
     shape = a._data.shape
     target = list(shape)
@@ -126,14 +134,14 @@ def _resized(a, sizes, axes):
     return a if tuple(target) == shape else _prim.crop_or_pad(a, tuple(target))
 
 
-def _distinct(axes) -> bool:
+def _distinct(axes: Sequence[int]) -> bool:
     return len(set(axes)) == len(axes)
 
 
 # ---- the transforms on Tensors (sizes and axes already read) ----------------------------
 
 
-def _c2c(a, sizes, axes, norm, inverse):
+def _c2c(a: Tensor, sizes: list[int], axes: list[int], norm: str, inverse: bool) -> Any:
     if not axes:
         return a  # NumPy transforms nothing and returns its input
     if not _distinct(axes):
@@ -146,7 +154,7 @@ def _c2c(a, sizes, axes, norm, inverse):
     return prim(a, tuple(axes), norm, not _is_complex(a))
 
 
-def _r2c(a, sizes, axes, norm, name):
+def _r2c(a: Tensor, sizes: list[int], axes: list[int], norm: str, name: str) -> Any:
     if _is_complex(a):
         raise TypeError(f"funcgrad.numpy.fft.{name}: the input must be real (NumPy's {name} "
                         f"takes no complex input); use fft for complex input")
@@ -158,7 +166,7 @@ def _r2c(a, sizes, axes, norm, name):
     return _prim.rfftn(_resized(a, sizes, axes), tuple(axes), norm)
 
 
-def _c2r(a, sizes, axes, norm, name):
+def _c2r(a: Tensor, sizes: list[int], axes: list[int], norm: str, name: str) -> Any:
     if not axes:
         raise IndexError(f"funcgrad.numpy.fft.{name}: no axis to transform")
     if not _distinct(axes):
@@ -173,7 +181,8 @@ def _c2r(a, sizes, axes, norm, name):
 # ---- 1-D transforms ---------------------------------------------------------------------
 
 
-def fft(a, n=None, axis=-1, norm=None, out=None):
+def fft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = None,
+        out: None = None) -> Any:
     """The one-dimensional discrete Fourier transform (NumPy's ``fft.fft``).
 
     ``n`` crops or zero-pads the input along ``axis``; ``norm`` is None / 'backward' (no
@@ -195,7 +204,8 @@ def fft(a, n=None, axis=-1, norm=None, out=None):
     return _c2c(a, *_one_axis(a, n, axis), _norm(norm), False)
 
 
-def ifft(a, n=None, axis=-1, norm=None, out=None):
+def ifft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = None,
+         out: None = None) -> Any:
     """The one-dimensional inverse discrete Fourier transform (NumPy's ``fft.ifft``).
 
     Examples
@@ -210,7 +220,8 @@ def ifft(a, n=None, axis=-1, norm=None, out=None):
     return _c2c(a, *_one_axis(a, n, axis), _norm(norm), True)
 
 
-def rfft(a, n=None, axis=-1, norm=None, out=None):
+def rfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = None,
+         out: None = None) -> Any:
     """The one-dimensional discrete Fourier transform of a real input (NumPy's ``fft.rfft``):
     the ``n // 2 + 1`` non-negative frequency terms.
 
@@ -227,7 +238,8 @@ def rfft(a, n=None, axis=-1, norm=None, out=None):
     return _r2c(a, *_one_axis(a, n, axis), _norm(norm), "rfft")
 
 
-def irfft(a, n=None, axis=-1, norm=None, out=None):
+def irfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = None,
+          out: None = None) -> Any:
     """The inverse of :func:`rfft` (NumPy's ``fft.irfft``): ``n`` real points (by default
     ``2 * (m - 1)`` for ``m`` input bins). The imaginary parts of the DC bin and (``n`` even)
     the Nyquist bin do not affect the output, so their gradients are zero.
@@ -244,7 +256,8 @@ def irfft(a, n=None, axis=-1, norm=None, out=None):
     return _c2r(a, *_one_axis(a, n, axis, inverse_real=True), _norm(norm), "irfft")
 
 
-def hfft(a, n=None, axis=-1, norm=None, out=None):
+def hfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = None,
+         out: None = None) -> Any:
     """The transform of a Hermitian-symmetric signal given by its first half (NumPy's
     ``fft.hfft``): a real spectrum of ``n`` points (by default ``2 * (m - 1)``).
 
@@ -263,7 +276,8 @@ def hfft(a, n=None, axis=-1, norm=None, out=None):
     return _c2r(conj, sizes, axes, _prim.swap_norm(_norm(norm)), "hfft")
 
 
-def ihfft(a, n=None, axis=-1, norm=None, out=None):
+def ihfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = None,
+          out: None = None) -> Any:
     """The inverse of :func:`hfft` (NumPy's ``fft.ihfft``): ``conj(rfft(a))`` with the
     opposite scaling, for a real input.
 
@@ -284,7 +298,8 @@ def ihfft(a, n=None, axis=-1, norm=None, out=None):
 # ---- n-D transforms ---------------------------------------------------------------------
 
 
-def fftn(a, s=None, axes=None, norm=None, out=None):
+def fftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+         norm: _NormKind = None, out: None = None) -> Any:
     """The n-dimensional discrete Fourier transform (NumPy's ``fft.fftn``) over ``axes``
     (all by default), cropping or zero-padding to ``s``.
 
@@ -301,7 +316,8 @@ def fftn(a, s=None, axes=None, norm=None, out=None):
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), False)
 
 
-def ifftn(a, s=None, axes=None, norm=None, out=None):
+def ifftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+          norm: _NormKind = None, out: None = None) -> Any:
     """The n-dimensional inverse discrete Fourier transform (NumPy's ``fft.ifftn``).
 
     Examples
@@ -317,7 +333,8 @@ def ifftn(a, s=None, axes=None, norm=None, out=None):
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), True)
 
 
-def rfftn(a, s=None, axes=None, norm=None, out=None):
+def rfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+          norm: _NormKind = None, out: None = None) -> Any:
     """The n-dimensional discrete Fourier transform of a real input (NumPy's ``fft.rfftn``):
     the last of ``axes`` keeps ``s[-1] // 2 + 1`` bins.
 
@@ -334,7 +351,8 @@ def rfftn(a, s=None, axes=None, norm=None, out=None):
     return _r2c(a, *_cook(a._data.shape, s, axes), _norm(norm), "rfftn")
 
 
-def irfftn(a, s=None, axes=None, norm=None, out=None):
+def irfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | None = None,
+           norm: _NormKind = None, out: None = None) -> Any:
     """The inverse of :func:`rfftn` (NumPy's ``fft.irfftn``): a real output of shape ``s``
     along ``axes`` (by default ``2 * (m - 1)`` points along the last).
 
@@ -351,7 +369,9 @@ def irfftn(a, s=None, axes=None, norm=None, out=None):
     return _c2r(a, *_cook(a._data.shape, s, axes, inverse_real=True), _norm(norm), "irfftn")
 
 
-def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+def fft2(a: ArrayLike, s: Sequence[int] | None = None,
+         axes: Sequence[int] | None = (-2, -1), norm: _NormKind = None,
+         out: None = None) -> Any:
     """The two-dimensional discrete Fourier transform (NumPy's ``fft.fft2``).
 
     Examples
@@ -367,7 +387,9 @@ def fft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), False)
 
 
-def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+def ifft2(a: ArrayLike, s: Sequence[int] | None = None,
+          axes: Sequence[int] | None = (-2, -1), norm: _NormKind = None,
+          out: None = None) -> Any:
     """The two-dimensional inverse discrete Fourier transform (NumPy's ``fft.ifft2``).
 
     Examples
@@ -383,7 +405,9 @@ def ifft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), True)
 
 
-def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+def rfft2(a: ArrayLike, s: Sequence[int] | None = None,
+          axes: Sequence[int] | None = (-2, -1), norm: _NormKind = None,
+          out: None = None) -> Any:
     """The two-dimensional discrete Fourier transform of a real input (NumPy's
     ``fft.rfft2``).
 
@@ -400,7 +424,9 @@ def rfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
     return _r2c(a, *_cook(a._data.shape, s, axes), _norm(norm), "rfft2")
 
 
-def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
+def irfft2(a: ArrayLike, s: Sequence[int] | None = None,
+           axes: Sequence[int] | None = (-2, -1), norm: _NormKind = None,
+           out: None = None) -> Any:
     """The inverse of :func:`rfft2` (NumPy's ``fft.irfft2``).
 
     Examples
@@ -419,7 +445,7 @@ def irfft2(a, s=None, axes=(-2, -1), norm=None, out=None):
 # ---- helpers ----------------------------------------------------------------------------
 
 
-def _frequencies(name, n, d, device):
+def _frequencies(name: str, n: int | np.integer[Any], d: ArrayLike, device: str | None) -> Any:
     if device not in (None, "cpu"):
         raise ValueError(f"funcgrad.numpy.fft.{name}: device must be None or 'cpu'")
     n = operator.index(n)
@@ -431,7 +457,8 @@ def _frequencies(name, n, d, device):
     return ops.mul(ints, ops.div(1.0, ops.mul(d, n)))
 
 
-def fftfreq(n, d=1.0, device=None):
+def fftfreq(n: int | np.integer[Any], d: ArrayLike = 1.0,
+            device: Literal["cpu"] | None = None) -> Any:
     """The sample frequencies of an ``n``-point :func:`fft` with sample spacing ``d``
     (NumPy's ``fft.fftfreq``). Differentiable in ``d`` when ``d`` is a Tensor.
 
@@ -446,7 +473,8 @@ def fftfreq(n, d=1.0, device=None):
     return _frequencies("fftfreq", n, d, device)
 
 
-def rfftfreq(n, d=1.0, device=None):
+def rfftfreq(n: int | np.integer[Any], d: ArrayLike = 1.0,
+             device: Literal["cpu"] | None = None) -> Any:
     """The sample frequencies of an ``n``-point :func:`rfft` with sample spacing ``d``
     (NumPy's ``fft.rfftfreq``). Differentiable in ``d`` when ``d`` is a Tensor.
 
@@ -461,7 +489,7 @@ def rfftfreq(n, d=1.0, device=None):
     return _frequencies("rfftfreq", n, d, device)
 
 
-def _shift_axes(x, axes):
+def _shift_axes(x: Tensor, axes: Axis) -> tuple[int, ...]:
     ndim = x._data.ndim
     if axes is None:
         return tuple(range(-ndim, 0))
@@ -470,7 +498,7 @@ def _shift_axes(x, axes):
     return tuple(normalize_axis_index(operator.index(ax), ndim) - ndim for ax in axes)
 
 
-def fftshift(x, axes=None):
+def fftshift(x: ArrayLike, axes: Axis = None) -> Any:
     """``x`` with the zero-frequency term moved to the centre of ``axes`` (all by default;
     NumPy's ``fft.fftshift``): a roll, so differentiable.
 
@@ -485,7 +513,7 @@ def fftshift(x, axes=None):
     return _prim.fftshift(x, _shift_axes(x, axes))
 
 
-def ifftshift(x, axes=None):
+def ifftshift(x: ArrayLike, axes: Axis = None) -> Any:
     """The inverse of :func:`fftshift` (NumPy's ``fft.ifftshift``; they differ for odd
     lengths).
 
@@ -500,7 +528,9 @@ def ifftshift(x, axes=None):
     return _prim.ifftshift(x, _shift_axes(x, axes))
 
 
-NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
-NUMPY_FUNCTIONS: dict = {  # NumPy function -> funcgrad function (for __array_function__)
+# NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
+NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {}
+# NumPy function -> funcgrad function (for __array_function__)
+NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     getattr(np.fft, name): globals()[name] for name in __all__
 }
