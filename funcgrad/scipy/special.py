@@ -7,6 +7,8 @@ included: ``xlogy(0, y)`` is 0, and so is its derivative in ``y`` where ``x`` is
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from .. import ops
@@ -14,6 +16,7 @@ from ..ops.stats import xlog1py as _xlog1py
 from ..ops.stats import xlogy as _xlogy
 from ..tensor import Tensor
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
+from .._typing import ArrayLike, Axis
 
 __all__ = [
     "entr", "expit", "kl_div", "log_softmax", "logit", "logsumexp", "rel_entr", "softmax",
@@ -21,7 +24,7 @@ __all__ = [
 ]
 
 
-def _float(x):
+def _float(x: ArrayLike) -> Any:
     """``x`` as an array or Tensor of a floating dtype (integers become float64)."""
     if isinstance(x, Tensor):
         return x if x._data.dtype.kind in "fc" else ops.astype(x, np.float64)
@@ -29,12 +32,12 @@ def _float(x):
     return x if x.dtype.kind in "fc" else x.astype(np.float64)
 
 
-def _out(r):
+def _out(r: Any) -> Any:
     # SciPy returns NumPy scalars for 0-d results.
     return r[()] if isinstance(r, np.ndarray) and r.ndim == 0 else r
 
 
-def expit(x):
+def expit(x: ArrayLike) -> Any:
     """The logistic sigmoid ``1 / (1 + exp(-x))``, computed without overflow.
 
     Examples
@@ -46,7 +49,7 @@ def expit(x):
     return _out(ops.sigmoid(_float(x)))
 
 
-def logit(x):
+def logit(x: ArrayLike) -> Any:
     """The inverse of :func:`expit`: ``log(x / (1 - x))`` (-inf at 0, inf at 1).
 
     Examples
@@ -60,7 +63,7 @@ def logit(x):
         return _out(ops.sub(ops.log(x), ops.log(ops.sub(1, x))))
 
 
-def xlogy(x, y):
+def xlogy(x: ArrayLike, y: ArrayLike) -> Any:
     """``x * log(y)``, and 0 where ``x`` is 0 (unless ``y`` is NaN), as SciPy's ``xlogy``.
 
     Its derivative in ``y`` is ``x / y``, taken as 0 where ``x`` and ``y`` are both 0.
@@ -76,7 +79,7 @@ def xlogy(x, y):
     return _out(_xlogy(_float(x), _float(y)))
 
 
-def xlog1py(x, y):
+def xlog1py(x: ArrayLike, y: ArrayLike) -> Any:
     """``x * log1p(y)``, and 0 where ``x`` is 0 (unless ``y`` is NaN), as SciPy's ``xlog1py``.
 
     Examples
@@ -88,7 +91,7 @@ def xlog1py(x, y):
     return _out(_xlog1py(_float(x), _float(y)))
 
 
-def entr(x):
+def entr(x: ArrayLike) -> Any:
     """Elementwise entropy ``-x log x`` (0 at 0, -inf for negative ``x``), as SciPy's ``entr``.
 
     Examples
@@ -103,7 +106,7 @@ def entr(x):
     return _out(ops.where(negative, -np.inf, r) if negative.any() else r)
 
 
-def rel_entr(x, y):
+def rel_entr(x: ArrayLike, y: ArrayLike) -> Any:
     """Elementwise relative entropy ``x log(x / y)`` (SciPy's ``rel_entr``): 0 where ``x``
     is 0 and ``y >= 0``, inf where ``x`` or ``y`` is negative or ``y`` is 0 < ``x``.
 
@@ -127,7 +130,7 @@ def rel_entr(x, y):
     return _out(r)
 
 
-def kl_div(x, y):
+def kl_div(x: ArrayLike, y: ArrayLike) -> Any:
     """``x log(x / y) - x + y`` for positive ``x``, ``y`` (SciPy's ``kl_div``); ``y`` where
     ``x`` is 0 and ``y >= 0``; inf otherwise.
 
@@ -142,11 +145,12 @@ def kl_div(x, y):
     return _out(ops.add(ops.sub(r, x), y))
 
 
-def _axis_arg(axis):
+def _axis_arg(axis: Axis | list[int]) -> Axis:
     return tuple(axis) if isinstance(axis, list) else axis
 
 
-def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
+def logsumexp(a: ArrayLike, axis: Axis = None, b: ArrayLike | None = None, keepdims: bool = False,
+              return_sign: bool = False) -> Any:
     """``log(sum(b * exp(a)))`` over ``axis``, computed stably (SciPy's ``logsumexp``).
 
     With ``b`` (broadcast against ``a``; may be zero or negative) the result is
@@ -198,12 +202,12 @@ def logsumexp(a, axis=None, b=None, keepdims=False, return_sign=False):
     return _out(r)
 
 
-def _softmax_axis(x, axis):
+def _softmax_axis(x: Any, axis: Axis | list[int]) -> Any:
     """Softmax over all elements (axis=None) or several axes, via logsumexp."""
     return ops.sub(x, ops.logsumexp(x, _axis_arg(axis), True))
 
 
-def log_softmax(x, axis=None):
+def log_softmax(x: ArrayLike, axis: Axis = None) -> Any:
     """``x - logsumexp(x, axis, keepdims=True)`` (SciPy's ``log_softmax``; all elements by
     default).
 
@@ -219,7 +223,7 @@ def log_softmax(x, axis=None):
     return _out(_softmax_axis(x, axis))
 
 
-def softmax(x, axis=None):
+def softmax(x: ArrayLike, axis: Axis = None) -> Any:
     """``exp(x) / sum(exp(x), axis)`` (SciPy's ``softmax``; all elements by default).
 
     Examples
