@@ -12,6 +12,7 @@ gives derivatives of any order.
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -19,34 +20,53 @@ from ..backend import namespace
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
 
+if TYPE_CHECKING:
+    from typing import Literal
+
+    from typing_extensions import TypeAlias
+
+    from .._typing import Array, Shape
+
+    #: One of LINEAR_PAD_MODES.
+    PadMode: TypeAlias = Literal[
+        "constant", "edge", "reflect", "symmetric", "wrap", "linear_ramp", "mean"]
+
+    #: One (before, after) pair per padded dimension.
+    PadWidth: TypeAlias = tuple[tuple[int, int], ...]
+    #: ``np.pad``'s keyword arguments as hashable (key, value) pairs.
+    PadOptions: TypeAlias = tuple[tuple[str, Any], ...]
+    #: One count for every entry (a tuple), or the same count for all (an int).
+    Repeats: TypeAlias = "int | tuple[int, ...]"
+
 __all__ = [
     "flip", "roll", "pad", "pad_transpose", "repeat", "repeat_transpose", "diagonal",
     "diagonal_transpose", "LINEAR_PAD_MODES",
 ]
 
 
-def _neg(axes, ndim):
+def _neg(axes: tuple[int, ...], ndim: int) -> tuple[int, ...]:
     """``axes`` (a tuple of ints) as negative axes of an ``ndim``-dimensional input."""
     return tuple(int(a) % ndim - ndim for a in axes) if ndim else tuple(axes)
 
 
-def _nbatch(g, own_ndim):
+def _nbatch(g: Any, own_ndim: int) -> int:
     return np.ndim(_data(g)) - own_ndim
 
 
 # ---- flip -------------------------------------------------------------------------------
 
 
-def _flip_forward(x, axes):
+def _flip_forward(x: Array, axes: tuple[int, ...]) -> Array:
     """``x`` reversed along ``axes`` (a tuple of ints), a view as ``np.flip``."""
     return np.flip(x, axes) if axes else x[...]
 
 
-def _flip_vjp(g, needs, ans, x_shape, axes):
+def _flip_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape,
+              axes: tuple[int, ...]) -> tuple[Any]:
     return (flip(g, _neg(axes, len(x_shape))),)
 
 
-def _flip_jvp(t, ans, x, axes):
+def _flip_jvp(t: tuple[Any, ...], ans: Any, x: Any, axes: tuple[int, ...]) -> Any:
     return flip(t[0], _neg(axes, np.ndim(_data(x))))
 
 
@@ -60,16 +80,18 @@ flip = defprimitive(
 # ---- roll -------------------------------------------------------------------------------
 
 
-def _roll_forward(x, shift, axes):
+def _roll_forward(x: Array, shift: tuple[int, ...], axes: tuple[int, ...]) -> Array:
     """``x`` rolled by ``shift`` along ``axes`` (equal-length tuples), as ``np.roll``."""
     return np.roll(x, shift, axes)
 
 
-def _roll_vjp(g, needs, ans, x_shape, shift, axes):
+def _roll_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape,
+              shift: tuple[int, ...], axes: tuple[int, ...]) -> tuple[Any]:
     return (roll(g, tuple(-s for s in shift), _neg(axes, len(x_shape))),)
 
 
-def _roll_jvp(t, ans, x, shift, axes):
+def _roll_jvp(t: tuple[Any, ...], ans: Any, x: Any, shift: tuple[int, ...],
+              axes: tuple[int, ...]) -> Any:
     return roll(t[0], shift, _neg(axes, np.ndim(_data(x))))
 
 
@@ -89,9 +111,9 @@ LINEAR_PAD_MODES = ("constant", "edge", "reflect", "symmetric", "wrap", "linear_
 _PER_AXIS = ("constant_values", "end_values", "stat_length")
 
 
-def _full_options(options, nb):
+def _full_options(options: PadOptions, nb: int) -> dict[str, Any]:
     """``options`` (key, value) pairs for an input with ``nb`` extra leading dimensions."""
-    out = {}
+    out: dict[str, Any] = {}
     for key, value in options:
         if key in _PER_AXIS and value == ():
             continue  # a 0-d input: nothing is padded, NumPy's default serves
@@ -101,7 +123,7 @@ def _full_options(options, nb):
     return out
 
 
-def _pad_forward(x, pad_width, mode, options):
+def _pad_forward(x: Array, pad_width: PadWidth, mode: PadMode, options: PadOptions) -> Array:
     """``x`` padded as ``np.pad(x, pad_width, mode, **dict(options))``.
 
     ``pad_width`` holds one (before, after) pair per dimension of ``x`` (its trailing
@@ -114,16 +136,18 @@ def _pad_forward(x, pad_width, mode, options):
     return np.pad(x, ((0, 0),) * nb + pad_width, mode, **_full_options(options, nb))
 
 
-def _linear_options(options):
+def _linear_options(options: PadOptions) -> PadOptions:
     """The options of the linear part of a padding: constants zeroed."""
     return tuple((k, 0 if k in ("constant_values", "end_values") else v) for k, v in options)
 
 
-def _pad_vjp(g, needs, ans, x_shape, pad_width, mode, options):
+def _pad_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape, pad_width: PadWidth,
+             mode: PadMode, options: PadOptions) -> tuple[Any]:
     return (pad_transpose(g, pad_width, mode, _linear_options(options), tuple(x_shape)),)
 
 
-def _pad_jvp(t, ans, x, pad_width, mode, options):
+def _pad_jvp(t: tuple[Any, ...], ans: Any, x: Any, pad_width: PadWidth, mode: PadMode,
+             options: PadOptions) -> Any:
     return pad(t[0], pad_width, mode, _linear_options(options))
 
 
@@ -142,7 +166,8 @@ pad = defprimitive(
 
 
 @functools.lru_cache(maxsize=512)
-def _pad_plan(n, before, after, mode, options):
+def _pad_plan(n: int, before: int, after: int, mode: PadMode,
+              options: PadOptions) -> tuple[str, Any]:
     """How the cotangent of one padded axis flows back: ``(kind, what)``.
 
     The padding of one axis is a linear map ``M`` (rows: padded positions, columns: the
@@ -154,7 +179,7 @@ def _pad_plan(n, before, after, mode, options):
     padded positions and their rows).
     """
     eye = np.eye(n)
-    kwargs = {}
+    kwargs: dict[str, Any] = {}
     for key, value in options:  # value: the pair of this axis, or a scalar
         kwargs[key] = (value, value) if isinstance(value, tuple) else value
     rows = np.pad(eye, ((before, after), (0, 0)), mode, **kwargs)
@@ -165,7 +190,8 @@ def _pad_plan(n, before, after, mode, options):
     ones = padded == 1
     if not (np.all(ones.sum(axis=1) == 1) and np.all((padded == 0) | ones)):
         return "dense", (positions, padded)
-    groups = []  # first fit: as few groups as the most often copied input needs
+    # first fit: as few groups as the most often copied input needs
+    groups: list[tuple[set[int], list[int], list[int]]] = []
     for position, index in zip(positions.tolist(), np.argmax(ones, axis=1).tolist()):
         for used, pos, idx in groups:
             if index not in used:
@@ -179,9 +205,9 @@ def _pad_plan(n, before, after, mode, options):
     return "gather", tuple((np.array(pos), np.array(idx)) for _, pos, idx in groups)
 
 
-def _axis_options(options, k):
+def _axis_options(options: PadOptions, k: int) -> PadOptions:
     """The options restricted to axis ``k`` (hashable, for the plan cache)."""
-    out = []
+    out: list[tuple[str, Any]] = []
     for key, value in options:
         if key in _PER_AXIS and isinstance(value, tuple):
             value = tuple(value[k])
@@ -189,7 +215,8 @@ def _axis_options(options, k):
     return tuple(out)
 
 
-def _pad_transpose_forward(g, pad_width, mode, options, x_shape):
+def _pad_transpose_forward(g: Array, pad_width: PadWidth, mode: PadMode, options: PadOptions,
+                           x_shape: Shape) -> Array:
     """The transpose of the linear part of ``pad``: the cotangent of a padded array summed
     back onto the ``x_shape`` input it came from."""
     nb = g.ndim - len(x_shape)
@@ -224,11 +251,14 @@ def _pad_transpose_forward(g, pad_width, mode, options, x_shape):
     return out if out is not g else g.copy()
 
 
-def _pad_transpose_vjp(g, needs, ans, g_shape, pad_width, mode, options, x_shape):
+def _pad_transpose_vjp(g: Any, needs: tuple[bool, ...], ans: None, g_shape: None,
+                       pad_width: PadWidth, mode: PadMode, options: PadOptions,
+                       x_shape: Shape) -> tuple[Any]:
     return (pad(g, pad_width, mode, options),)
 
 
-def _pad_transpose_jvp(t, ans, g, pad_width, mode, options, x_shape):
+def _pad_transpose_jvp(t: tuple[Any, ...], ans: Any, g: Any, pad_width: PadWidth, mode: PadMode,
+                       options: PadOptions, x_shape: Shape) -> Any:
     return pad_transpose(t[0], pad_width, mode, options, x_shape)
 
 
@@ -244,19 +274,20 @@ pad_transpose = defprimitive(
 # ---- repeat -----------------------------------------------------------------------------
 
 
-def _repeat_forward(x, repeats, axis):
+def _repeat_forward(x: Array, repeats: Repeats, axis: int) -> Array:
     """``x`` with its entries repeated along ``axis`` (an int): ``repeats`` is an int or a
     tuple with one count per entry, as ``np.repeat``."""
     return np.repeat(x, repeats, axis)
 
 
-def _repeat_vjp(g, needs, ans, x_shape, repeats, axis):
+def _repeat_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape, repeats: Repeats,
+                axis: int) -> tuple[Any]:
     if isinstance(repeats, int) and repeats == 0:  # the input's length is not in g: spell it out
         repeats = (0,) * x_shape[axis]
     return (repeat_transpose(g, repeats, _neg((axis,), len(x_shape))[0]),)
 
 
-def _repeat_jvp(t, ans, x, repeats, axis):
+def _repeat_jvp(t: tuple[Any, ...], ans: Any, x: Any, repeats: Repeats, axis: int) -> Any:
     return repeat(t[0], repeats, _neg((axis,), np.ndim(_data(x)))[0])
 
 
@@ -267,7 +298,7 @@ repeat = defprimitive(
 )
 
 
-def _repeat_transpose_forward(g, repeats, axis):
+def _repeat_transpose_forward(g: Array, repeats: Repeats, axis: int) -> Array:
     """The transpose of ``repeat``: the sums of the runs it made from each entry."""
     xp = namespace(g)
     ax = axis % g.ndim
@@ -292,11 +323,13 @@ def _repeat_transpose_forward(g, repeats, axis):
     return out
 
 
-def _repeat_transpose_vjp(g, needs, ans, g_shape, repeats, axis):
+def _repeat_transpose_vjp(g: Any, needs: tuple[bool, ...], ans: None, g_shape: None,
+                          repeats: Repeats, axis: int) -> tuple[Any]:
     return (repeat(g, repeats, axis),)
 
 
-def _repeat_transpose_jvp(t, ans, g, repeats, axis):
+def _repeat_transpose_jvp(t: tuple[Any, ...], ans: Any, g: Any, repeats: Repeats,
+                          axis: int) -> Any:
     return repeat_transpose(t[0], repeats, axis)
 
 
@@ -310,17 +343,19 @@ repeat_transpose = defprimitive(
 # ---- diagonal ---------------------------------------------------------------------------
 
 
-def _diagonal_forward(x, offset, axis1, axis2):
+def _diagonal_forward(x: Array, offset: int, axis1: int, axis2: int) -> Array:
     """The diagonal of ``x`` in the plane (axis1, axis2), a view as ``np.diagonal``."""
     return np.diagonal(x, offset, axis1, axis2)
 
 
-def _diagonal_vjp(g, needs, ans, x_shape, offset, axis1, axis2):
+def _diagonal_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape, offset: int,
+                  axis1: int, axis2: int) -> tuple[Any]:
     a1, a2 = _neg((axis1, axis2), len(x_shape))
     return (diagonal_transpose(g, offset, a1, a2, tuple(x_shape)),)
 
 
-def _diagonal_jvp(t, ans, x, offset, axis1, axis2):
+def _diagonal_jvp(t: tuple[Any, ...], ans: Any, x: Any, offset: int, axis1: int,
+                  axis2: int) -> Any:
     a1, a2 = _neg((axis1, axis2), np.ndim(_data(x)))
     return diagonal(t[0], offset, a1, a2)
 
@@ -332,7 +367,8 @@ diagonal = defprimitive(
 )
 
 
-def _diagonal_transpose_forward(g, offset, axis1, axis2, x_shape):
+def _diagonal_transpose_forward(g: Array, offset: int, axis1: int, axis2: int,
+                                x_shape: Shape) -> Array:
     """The transpose of ``diagonal``: an ``x_shape`` array of zeros holding ``g`` on that
     diagonal (``np.diag`` of a vector, batched)."""
     nd = len(x_shape)
@@ -347,12 +383,15 @@ def _diagonal_transpose_forward(g, offset, axis1, axis2, x_shape):
     return full
 
 
-def _diagonal_transpose_vjp(g, needs, ans, g_shape, offset, axis1, axis2, x_shape):
+def _diagonal_transpose_vjp(g: Any, needs: tuple[bool, ...], ans: None, g_shape: None,
+                            offset: int, axis1: int, axis2: int,
+                            x_shape: Shape) -> tuple[Any]:
     nd = len(x_shape)
     return (diagonal(g, offset, axis1 % nd - nd, axis2 % nd - nd),)
 
 
-def _diagonal_transpose_jvp(t, ans, g, offset, axis1, axis2, x_shape):
+def _diagonal_transpose_jvp(t: tuple[Any, ...], ans: Any, g: Any, offset: int, axis1: int,
+                            axis2: int, x_shape: Shape) -> Any:
     return diagonal_transpose(t[0], offset, axis1, axis2, x_shape)
 
 

@@ -10,6 +10,9 @@ or tangents passes through untouched.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
@@ -18,22 +21,25 @@ from .elementwise import _scale, add, div, mul, where
 from .index import getitem
 from .reduce import sum
 
+if TYPE_CHECKING:
+    from .._typing import Array, Axis, Shape
+
 
 _AxisError = getattr(np, "exceptions", np).AxisError
 
 
-def _neg_axis(axis, ndim):
+def _neg_axis(axis: int, ndim: int) -> int:
     if not -ndim <= axis < ndim:
         raise _AxisError(axis, ndim)
     return axis % ndim - ndim
 
 
-def _flip(x, ax):
+def _flip(x: Any, ax: int) -> Any:
     """``x`` reversed along the negative axis ``ax`` (a view; indexing records)."""
     return getitem(x, (Ellipsis, slice(None, None, -1)) + (slice(None),) * (-ax - 1))
 
 
-def _reverse_cumsum(x, ax):
+def _reverse_cumsum(x: Any, ax: int) -> Any:
     """Sums from each position to the end along ``ax``: the transpose of cumsum."""
     return _flip(cumsum(_flip(x, ax), ax), ax)
 
@@ -41,15 +47,16 @@ def _reverse_cumsum(x, ax):
 # ---- cumulative sum ---------------------------------------------------------------------
 
 
-def _cumsum_forward(x, axis):
+def _cumsum_forward(x: Array, axis: int) -> Array:
     return np.cumsum(x, axis=axis)
 
 
-def _cumsum_vjp(g, needs, ans, x_shape, axis):
+def _cumsum_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape,
+                axis: int) -> tuple[Any]:
     return (_reverse_cumsum(g, _neg_axis(axis, len(x_shape))),)
 
 
-def _cumsum_jvp(t, ans, x, axis):
+def _cumsum_jvp(t: tuple[Any, ...], ans: Any, x: Any, axis: int) -> Any:
     return cumsum(t[0], _neg_axis(axis, np.ndim(_data(x))))
 
 
@@ -72,7 +79,7 @@ cumsum = defprimitive(
 # something, 0 in value and in first derivative, which is all second order needs.
 
 
-def _first_zero_masks(xd, ax):
+def _first_zero_masks(xd: Array, ax: int) -> tuple[Array, Array] | None:
     """Per slice along ``ax``: (before the first zero, at the first zero), or None."""
     zero = xd == 0
     if not zero.any():
@@ -81,7 +88,7 @@ def _first_zero_masks(xd, ax):
     return seen == 0, zero & (seen == 1)
 
 
-def _cumprod_grad(g, x, ans, ax, depth):
+def _cumprod_grad(g: Any, x: Any, ans: Any, ax: int, depth: int) -> Any:
     masks = _first_zero_masks(_data(x), ax)
     if masks is None:
         return div(_reverse_cumsum(mul(g, ans), ax), x)
@@ -97,7 +104,7 @@ def _cumprod_grad(g, x, ans, ax, depth):
     return where(before, grad_before, where(at, grad_at, grad_after))
 
 
-def _cumprod_tangent(t, x, ans, ax, depth):
+def _cumprod_tangent(t: Any, x: Any, ans: Any, ax: int, depth: int) -> Any:
     masks = _first_zero_masks(_data(x), ax)
     if masks is None:
         return mul(ans, cumsum(div(t, x), ax))
@@ -113,25 +120,25 @@ def _cumprod_tangent(t, x, ans, ax, depth):
     return where(before, part_before, part_after)
 
 
-def _cumprod_forward(x, axis):
+def _cumprod_forward(x: Array, axis: int) -> Array:
     return np.cumprod(x, axis=axis)
 
 
-def _cumprod_vjp(g, needs, ans, x, axis):
+def _cumprod_vjp(g: Any, needs: tuple[bool, ...], ans: Any, x: Any, axis: int) -> tuple[Any]:
     return (_cumprod_grad(g, x, ans, _neg_axis(axis, np.ndim(_data(x))), 0),)
 
 
-def _cumprod_jvp(t, ans, x, axis):
+def _cumprod_jvp(t: tuple[Any, ...], ans: Any, x: Any, axis: int) -> Any:
     return _cumprod_tangent(t[0], x, ans, _neg_axis(axis, np.ndim(_data(x))), 0)
 
 
-def _one_zero(a):
+def _one_zero(a: Array) -> Array:
     a = a.copy()
     a[..., 1] = 0
     return a
 
 
-def _zeros_in_rows(a):
+def _zeros_in_rows(a: Array) -> Array:
     # row 0: one zero; row 1: two zeros; row 2: none
     a = a.copy()
     a[0, 2] = 0
@@ -152,8 +159,8 @@ cumprod = defprimitive(
 # ---- x log y and x log1p y (SciPy's conventions: 0 where x == 0, unless y is NaN) -------
 
 
-def _xlog_forward(log_fn):
-    def forward(x, y):
+def _xlog_forward(log_fn: Callable[[Array], Array]) -> Callable[[Array, Array], Array]:
+    def forward(x: Array, y: Array) -> Array:
         with np.errstate(divide="ignore", invalid="ignore"):
             out = x * log_fn(y)
         # SciPy's convention: x log y is 0 where x is 0, whatever y (but NaN).
@@ -162,19 +169,19 @@ def _xlog_forward(log_fn):
     return forward
 
 
-def _safe_over(x, y):
+def _safe_over(x: Any, y: Any) -> Any:
     """``x / y`` with 0 where both are 0 (the derivative of x log y in y, NaN-free)."""
     both_zero = np.logical_and(np.equal(_data(x), 0), np.equal(_data(y), 0))
     return div(x, where(both_zero, 1, y)) if both_zero.any() else div(x, y)
 
 
-def _xlogy_vjp(g, needs, ans, x, y):
+def _xlogy_vjp(g: Any, needs: tuple[bool, ...], ans: None, x: Any, y: Any) -> tuple[Any, Any]:
     gx = xlogy(g, y) if needs[0] else None  # g log y, exactly 0 where g is 0
     gy = _scale(g, mul(g, _safe_over(x, y))) if needs[1] else None
     return (gx, gy)
 
 
-def _xlogy_jvp(t, ans, x, y):
+def _xlogy_jvp(t: tuple[Any, ...], ans: Any, x: Any, y: Any) -> Any:
     out = None if t[0] is None else xlogy(t[0], y)
     if t[1] is not None:
         ty = mul(t[1], _safe_over(x, y))
@@ -189,17 +196,18 @@ xlogy = defprimitive("xlogy", _xlog_forward(np.log), _xlogy_vjp, _xlogy_jvp, nin
                      broadcasts=True, samples=_XLOG_SAMPLES)
 
 
-def _one_plus(y):
+def _one_plus(y: Any) -> Any:
     return add(y, 1)
 
 
-def _xlog1py_vjp(g, needs, ans, x, y):
+def _xlog1py_vjp(g: Any, needs: tuple[bool, ...], ans: None, x: Any,
+                 y: Any) -> tuple[Any, Any]:
     gx = xlog1py(g, y) if needs[0] else None
     gy = _scale(g, mul(g, _safe_over(x, _one_plus(y)))) if needs[1] else None
     return (gx, gy)
 
 
-def _xlog1py_jvp(t, ans, x, y):
+def _xlog1py_jvp(t: tuple[Any, ...], ans: Any, x: Any, y: Any) -> Any:
     out = None if t[0] is None else xlog1py(t[0], y)
     if t[1] is not None:
         ty = mul(t[1], _safe_over(x, _one_plus(y)))
@@ -214,7 +222,7 @@ xlog1py = defprimitive("xlog1py", _xlog_forward(np.log1p), _xlog1py_vjp, _xlog1p
 # ---- no gradient ------------------------------------------------------------------------
 
 
-def _count_nonzero_forward(x, axis=None, keepdims=False):
+def _count_nonzero_forward(x: Array, axis: Axis = None, keepdims: bool = False) -> Array:
     return np.count_nonzero(x, axis=axis, keepdims=keepdims)
 
 
