@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import itertools
 import string
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -39,6 +41,14 @@ from .linalg import matmul
 from .reduce import expand
 from .shape import reshape
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeAlias
+
+    from .._typing import Array, Shape
+
+    #: The integer labels of one operand's (or the output's) dimensions.
+    Labels: TypeAlias = tuple[int, ...]
+
 __all__ = ["einsum", "parse_subscripts", "conj"]
 
 # NumPy's label order: sublist integers 0..25 are 'A'..'Z' and 26..51 are 'a'..'z', and the
@@ -48,14 +58,13 @@ _LABEL = {c: i for i, c in enumerate(_LETTERS)}
 _ELLIPSIS_BASE = len(_LETTERS)
 
 
-
-
 # ---- subscripts -------------------------------------------------------------------------
 
 
-def _parse_term(term: str, where: str) -> list:
+def _parse_term(term: str, where: str) -> list[Any]:
     """One comma-separated term: a list of integer labels, with Ellipsis for ``...``."""
-    out, i = [], 0
+    out: list[Any] = []
+    i = 0
     while i < len(term):
         c = term[i]
         if c == ".":
@@ -74,8 +83,8 @@ def _parse_term(term: str, where: str) -> list:
     return out
 
 
-def _sublist(sub, where: str) -> list:
-    out = []
+def _sublist(sub: Sequence[Any], where: str) -> list[Any]:
+    out: list[Any] = []
     for s in sub:
         if s is Ellipsis:
             if Ellipsis in out:
@@ -90,7 +99,11 @@ def _sublist(sub, where: str) -> list:
     return out
 
 
-def parse_subscripts(subscripts, shapes, output=None):
+def parse_subscripts(
+    subscripts: str | Sequence[Sequence[Any]],
+    shapes: Sequence[Shape],
+    output: Sequence[Any] | None = None,
+) -> tuple[tuple[Labels, ...], Labels]:
     """NumPy's einsum subscripts for operands of ``shapes`` as explicit integer labels.
 
     ``subscripts`` is NumPy's string (``"ij,jk->ik"``, implicit output, ``...``) or, for the
@@ -134,7 +147,7 @@ def parse_subscripts(subscripts, shapes, output=None):
             n_ellipsis = max(n_ellipsis, len(shape) - named)
     ellipsis = tuple(range(_ELLIPSIS_BASE, _ELLIPSIS_BASE + n_ellipsis))
 
-    def expand_term(term, ndim):
+    def expand_term(term: list[Any], ndim: int) -> Labels:
         if Ellipsis not in term:
             return tuple(term)
         at = term.index(Ellipsis)
@@ -143,7 +156,7 @@ def parse_subscripts(subscripts, shapes, output=None):
 
     ins = tuple(expand_term(t, len(s)) for t, s in zip(terms, shapes))
     if out_terms is None:
-        counts = {}
+        counts: dict[int, int] = {}
         for labels in ins:
             for label in labels:
                 if label < _ELLIPSIS_BASE:
@@ -167,15 +180,15 @@ def parse_subscripts(subscripts, shapes, output=None):
     return ins, out
 
 
-def _name(label):
+def _name(label: int) -> str:
     return _LETTERS[label] if label < _ELLIPSIS_BASE else "..."
 
 
-def _label_sizes(ins, shapes) -> dict:
+def _label_sizes(ins: Sequence[Labels], shapes: Sequence[Shape]) -> dict[int, int]:
     """The size of each label: equal across operands, or 1 broadcasting against it."""
-    sizes = {}
+    sizes: dict[int, int] = {}
     for k, (labels, shape) in enumerate(zip(ins, shapes)):
-        own = {}
+        own: dict[int, int] = {}
         for label, n in zip(labels, shape):
             if own.setdefault(label, n) != n:
                 raise ValueError(
@@ -196,7 +209,7 @@ def _label_sizes(ins, shapes) -> dict:
 # ---- the forward: contractions at BLAS speed --------------------------------------------
 
 
-def _single(x, labels, out):
+def _single(x: Array, labels: Labels, out: Labels) -> Array:
     """A one-operand einsum: transpose, diagonal, sums."""
     if labels == out:
         return x
@@ -206,7 +219,7 @@ def _single(x, labels, out):
     return namespace(x).einsum(x, subs[0], out_subs)
 
 
-def _sublists(ins, out):
+def _sublists(ins: Sequence[Labels], out: Sequence[int]) -> tuple[list[list[int]], list[int]]:
     """``numpy.einsum``'s sublist arguments for these labels, renumbered below 52."""
     used = sorted({label for labels in ins for label in labels})
     if len(used) > _ELLIPSIS_BASE:
@@ -215,12 +228,13 @@ def _sublists(ins, out):
     return [[index[label] for label in labels] for labels in ins], [index[label] for label in out]
 
 
-def _perm(labels, order):
+def _perm(labels: Sequence[int], order: Sequence[int]) -> tuple[int, ...] | None:
     perm = tuple(labels.index(label) for label in order)
     return None if perm == tuple(range(len(perm))) else perm
 
 
-def _pair_plan(la, a_shape, lb, b_shape, out):
+def _pair_plan(la: Labels, a_shape: Shape, lb: Labels, b_shape: Shape,
+               out: Labels) -> tuple[Any, ...]:
     """How to contract two operands: a tuple of steps, computed once per labels and shapes.
 
     ``("numpy", subs_a, subs_b, subs_out)``: NumPy's loop (size-1 broadcasting of a shared
@@ -232,7 +246,8 @@ def _pair_plan(la, a_shape, lb, b_shape, out):
     """
     out_set = set(out)
 
-    def own(labels, shape, other):
+    def own(labels: Labels, shape: Shape,
+            other: Labels) -> tuple[tuple[list[int], list[int]] | None, Labels, Shape]:
         keep = out_set | set(other)
         target = tuple(dict.fromkeys(label for label in labels if label in keep))
         if target == labels:
@@ -253,13 +268,13 @@ def _pair_plan(la, a_shape, lb, b_shape, out):
     left = [label for label in la2 if label not in sb]
     right = [label for label in lb2 if label not in sa]
     if not summed:
-        def placed(labels, sizes):
+        def placed(labels: Labels, sizes: dict[int, int]) -> tuple[tuple[int, ...] | None, Shape]:
             order = [label for label in out if label in sizes]
             return _perm(labels, order), tuple(sizes.get(label, 1) for label in out)
 
         return ("mul", red_a, red_b) + placed(la2, sa) + placed(lb2, sb)
 
-    def prod(labels, sizes):
+    def prod(labels: Sequence[int], sizes: dict[int, int]) -> int:
         n = 1
         for label in labels:
             n *= sizes[label]
@@ -273,16 +288,16 @@ def _pair_plan(la, a_shape, lb, b_shape, out):
             _perm(lb2, batch + summed + right), b_to, full, _perm(batch + left + right, list(out)))
 
 
-_PLANS: dict = {}
+_PLANS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
 
 
-def _arranged(x, perm, shape):
+def _arranged(x: Array, perm: tuple[int, ...] | None, shape: Shape) -> Array:
     if perm is not None:
         x = x.transpose(perm)
     return x.reshape(shape) if x.shape != shape else x
 
 
-def _pair(a, la, b, lb, out):
+def _pair(a: Array, la: Labels, b: Array, lb: Labels, out: Labels) -> Array:
     """A two-operand einsum as one ``matmul`` (or a broadcast multiply)."""
     key = (la, a.shape, lb, b.shape, out)
     plan = _PLANS.get(key)
@@ -307,10 +322,10 @@ def _pair(a, la, b, lb, out):
     return r if plan[8] is None else r.transpose(plan[8])
 
 
-_PATHS: dict = {}
+_PATHS: dict[tuple[Any, ...], list[Any]] = {}
 
 
-def _path(ins, out, shapes):
+def _path(ins: tuple[Labels, ...], out: Labels, shapes: Sequence[Shape]) -> list[Any]:
     """A pairwise contraction order (``numpy.einsum_path``'s greedy one), cached."""
     key = (ins, out, tuple(shapes))
     path = _PATHS.get(key)
@@ -329,7 +344,7 @@ def _path(ins, out, shapes):
     return path
 
 
-def _contract(arrays, ins, out):
+def _contract(arrays: Sequence[Array], ins: Sequence[Labels], out: Labels) -> Array:
     if len(arrays) == 1:
         return _single(arrays[0], ins[0], out)
     if len(arrays) == 2:
@@ -352,7 +367,7 @@ def _contract(arrays, ins, out):
     return _single(arrays[0], ins[0], out)
 
 
-def _einsum_forward(operands, ins, out):
+def _einsum_forward(operands: Sequence[Array], ins: tuple[Labels, ...], out: Labels) -> Array:
     """The contraction ``numpy.einsum`` computes, with normalised labels.
 
     ``einsum(operands, ins, out)``: a tuple of operands, a tuple of integer label tuples (one per
@@ -378,13 +393,14 @@ def _einsum_forward(operands, ins, out):
 # ---- the rules --------------------------------------------------------------------------
 
 
-def _fresh(ins, out):
+def _fresh(ins: Sequence[Labels], out: Labels) -> Iterator[int]:
     """An endless supply of labels that none of ``ins`` or ``out`` uses."""
     top = max([l for labels in ins for l in labels] + list(out) + [_ELLIPSIS_BASE - 1])
     return itertools.count(top + 1)
 
 
-def _operand_cotangent(g, batch, operands, ins, out, i, sizes, fresh):
+def _operand_cotangent(g: Any, batch: Labels, operands: Sequence[Any], ins: Sequence[Labels],
+                       out: Labels, i: int, sizes: dict[int, int], fresh: Iterator[int]) -> Any:
     labels, shape = ins[i], _shape(operands[i])
     others = [j for j in range(len(operands)) if j != i]
     # Labels the einsum can produce at full size: the output's, and the others' unless they
@@ -426,7 +442,8 @@ def _operand_cotangent(g, batch, operands, ins, out, i, sizes, fresh):
     return r
 
 
-def _einsum_vjp(g, needs, ans, operands, ins, out):
+def _einsum_vjp(g: Any, needs: tuple[bool, ...], ans: None, operands: Sequence[Any],
+                ins: tuple[Labels, ...], out: Labels) -> tuple[Any, ...]:
     nb = len(_shape(g)) - len(out)
     fresh = _fresh(ins, out)
     batch = tuple(next(fresh) for _ in range(nb))
@@ -437,7 +454,8 @@ def _einsum_vjp(g, needs, ans, operands, ins, out):
     )
 
 
-def _einsum_jvp(tangents, ans, operands, ins, out):
+def _einsum_jvp(tangents: tuple[Any, ...], ans: Any, operands: Sequence[Any],
+                ins: tuple[Labels, ...], out: Labels) -> Any:
     total = None
     for i, t in enumerate(tangents):
         if t is None:
@@ -453,7 +471,7 @@ def _einsum_jvp(tangents, ans, operands, ins, out):
     return total
 
 
-def _subs(spec):
+def _subs(spec: str) -> tuple[tuple[Labels, ...], Labels]:
     """Sample parameters from a letter spec: ``"ij,jk->ik"`` -> (ins, out)."""
     lhs, rhs = spec.split("->")
     ins = tuple(tuple(_LABEL[c] for c in term) for term in lhs.split(","))
@@ -485,16 +503,16 @@ einsum = defprimitive(
 # ---- conjugation (vdot conjugates its first argument) -----------------------------------
 
 
-def _conj_forward(x):
+def _conj_forward(x: Array) -> Array:
     return np.conjugate(x)
 
 
-def _conj_vjp(g, needs, ans, x):
+def _conj_vjp(g: Any, needs: tuple[bool, ...], ans: None, x: None) -> tuple[Any]:
     # conj is R-linear and self-adjoint under the pairing Re sum(a * b).
     return (conj(g),)
 
 
-def _conj_jvp(t, ans, x):
+def _conj_jvp(t: tuple[Any, ...], ans: Any, x: Any) -> Any:
     return conj(t[0])
 
 
