@@ -6,6 +6,8 @@ silently converting the Tensor to an array and losing its gradient.
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 import numpy as np
 
 from .. import ops
@@ -14,14 +16,15 @@ from . import _api, _indexing, _products, _shape, _stats, _ufuncs, fft, linalg
 
 # Each family module lists the NumPy callables it stands in for.
 FAMILIES = (_api, _ufuncs, _stats, _products, _shape, _indexing, linalg, fft)
-UFUNCS = {}
-FUNCTIONS = {}
+UFUNCS: dict[np.ufunc, Callable[..., Any]] = {}
+FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {}
 for _family in FAMILIES:
     UFUNCS.update(_family.NUMPY_UFUNCS)
     FUNCTIONS.update(_family.NUMPY_FUNCTIONS)
 
 
-def array_ufunc(ufunc, method, inputs, kwargs):
+def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...],
+                kwargs: dict[str, Any]) -> Any:
     if not kwargs and method == "__call__":  # the operators (array @ tensor): no checks due
         fn = UFUNCS.get(ufunc)
         if fn is not None:
@@ -46,7 +49,8 @@ def array_ufunc(ufunc, method, inputs, kwargs):
     return out
 
 
-def array_function(func, args, kwargs):
+def array_function(func: Callable[..., Any], args: tuple[Any, ...],
+                   kwargs: dict[str, Any]) -> Any:
     fn = FUNCTIONS.get(func)
     if fn is None:
         name = getattr(func, "__name__", repr(func))
