@@ -4,7 +4,7 @@ signatures (axis, keepdims, ...) over the primitives' own calling conventions.""
 from __future__ import annotations
 
 import builtins
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any, Literal, Optional
 
 import numpy as np
@@ -145,13 +145,13 @@ def broadcast_to(array: ArrayLike, shape: int | Sequence[int], subok: bool = Fal
     return ops.expand(array, (shape,) if isinstance(shape, int) else tuple(shape))
 
 
-def stack(arrays: Iterable[ArrayLike], axis: int = 0, out: None = None, **kwargs: Any) -> Any:
+def stack(arrays: Sequence[ArrayLike], axis: int = 0, out: None = None, **kwargs: Any) -> Any:
     """Join arrays along a new axis."""
     _no_out(out, "stack")
     return ops.stack(tuple(arrays), axis)
 
 
-def concatenate(arrays: Iterable[ArrayLike], axis: int | None = 0, out: None = None, *,
+def concatenate(arrays: Sequence[ArrayLike], axis: int | None = 0, out: None = None, *,
                 dtype: DTypeLike = None, casting: _Casting = "same_kind") -> Any:
     """Join arrays along an existing axis (``axis=None`` flattens them first)."""
     from ._shape import concat  # the joining family has NumPy's full rules (dtype, casting)

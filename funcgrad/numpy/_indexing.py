@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from typing import Any, Literal
 
 import numpy as np
-from typing_extensions import TypeAlias
 from numpy.lib.array_utils import normalize_axis_index
+from typing_extensions import TypeAlias
 
 from .. import ops
 from .._typing import Array, ArrayLike

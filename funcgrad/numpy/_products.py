@@ -18,7 +18,7 @@ from numpy.lib.array_utils import normalize_axis_index
 
 from .. import ops
 from ..ops import products as _products
-from .._typing import ArrayLike, DTypeLike
+from .._typing import ArrayLike
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 

@@ -11,14 +11,19 @@ from __future__ import annotations
 
 import builtins
 import warnings
+from collections.abc import Callable, Sequence
+from typing import Any, Literal
 
 import numpy as np
 from numpy.lib.array_utils import normalize_axis_index, normalize_axis_tuple
+from typing_extensions import TypeAlias
 
 from .. import ops
+from .._typing import ArrayLike, Axis, DTypeLike
 from ..ops import joining
 from ..tensor import Tensor, _from_array
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
+from ._api import _Casting
 from ._api import asarray as _asarray
 from ._api import transpose as _transpose
 
@@ -35,7 +40,7 @@ __all__ = [
 # ---- helpers ----------------------------------------------------------------------------
 
 
-def _has_tensor(*items) -> bool:
+def _has_tensor(*items: object) -> bool:
     """Whether a Tensor is among ``items`` or inside their (nested) lists and tuples."""
     for item in items:
         if isinstance(item, Tensor):
@@ -45,7 +50,7 @@ def _has_tensor(*items) -> bool:
     return False
 
 
-def _arr(a):
+def _arr(a: ArrayLike) -> Any:
     """A Tensor as is, nested lists holding Tensors stacked on the tape, else a NumPy array."""
     if isinstance(a, Tensor):
         return a
@@ -54,16 +59,16 @@ def _arr(a):
 
 
 
-def _dtype(a):
+def _dtype(a: ArrayLike) -> np.dtype[Any]:
     return a._data.dtype if isinstance(a, Tensor) else np.asarray(a).dtype
 
 
-def _no_out(out, name):
+def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
-def _sequence(tup, name) -> list:
+def _sequence(tup: ArrayLike, name: str) -> list[Any]:
     """The arrays of a joining function's ``tup`` argument, as NumPy accepts it."""
     if not isinstance(tup, (list, tuple, Tensor, np.ndarray)):
         raise TypeError(
@@ -73,7 +78,7 @@ def _sequence(tup, name) -> list:
     return [_arr(a) for a in tup]
 
 
-def _join(arrays, axis, dtype, casting, name):
+def _join(arrays: list[Any], axis: int, dtype: DTypeLike, casting: _Casting, name: str) -> Any:
     """``arrays`` concatenated along ``axis``, with NumPy's ``dtype``/``casting`` rules."""
     if not arrays:
         raise ValueError("need at least one array to concatenate")
@@ -89,7 +94,7 @@ def _join(arrays, axis, dtype, casting, name):
     return ops.cat(tuple(arrays), axis)
 
 
-def _slice_along(a, axis, index):
+def _slice_along(a: Any, axis: int, index: int | slice) -> Any:
     """``a[..., index, ...]`` with ``index`` (an int or slice) at dimension ``axis``."""
     return ops.getitem(a, (slice(None),) * axis + (index,))
 
@@ -97,7 +102,7 @@ def _slice_along(a, axis, index):
 # ---- reshaping --------------------------------------------------------------------------
 
 
-def ravel(a, order="C"):
+def ravel(a: ArrayLike, order: Literal["C", "F", "A", "K"] = "C") -> Any:
     """The flattened array.
 
     Orders 'C', 'F' and 'A' are covered; 'K' (memory order) when the data is C or Fortran
@@ -131,7 +136,7 @@ def ravel(a, order="C"):
     return ops.reshape(a, (-1,))
 
 
-def moveaxis(a, source, destination):
+def moveaxis(a: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Any:
     """``a`` with the axes ``source`` moved to the positions ``destination``.
 
     Examples
@@ -153,7 +158,7 @@ def moveaxis(a, source, destination):
     return ops.permute(a, tuple(order))
 
 
-def rollaxis(a, axis, start=0):
+def rollaxis(a: ArrayLike, axis: int, start: int = 0) -> Any:
     """``a`` with ``axis`` moved to lie before position ``start`` (prefer ``moveaxis``).
 
     Examples
@@ -177,7 +182,7 @@ def rollaxis(a, axis, start=0):
     return ops.permute(a, tuple(order))
 
 
-def permute_dims(a, axes=None):
+def permute_dims(a: ArrayLike, axes: Sequence[int] | None = None) -> Any:
     """``a`` with its axes permuted (the array API's name for ``transpose``).
 
     Examples
@@ -191,7 +196,7 @@ def permute_dims(a, axes=None):
     return _transpose(a, axes)
 
 
-def matrix_transpose(x, /):
+def matrix_transpose(x: ArrayLike, /) -> Any:
     """``x`` with its last two axes swapped.
 
     Examples
@@ -207,7 +212,7 @@ def matrix_transpose(x, /):
     return ops.swapaxes(x, -1, -2)
 
 
-def _atleast(a, ndim):
+def _atleast(a: ArrayLike, ndim: int) -> Any:
     if not _has_tensor(a):
         return (np.atleast_1d, np.atleast_2d, np.atleast_3d)[ndim - 1](a)
     a = _arr(a)
@@ -221,12 +226,12 @@ def _atleast(a, ndim):
     return ops.reshape(a, (1,) * (ndim - len(shape)) + shape)
 
 
-def _atleast_all(arys, ndim):
+def _atleast_all(arys: tuple[ArrayLike, ...], ndim: int) -> Any:
     out = tuple(_atleast(a, ndim) for a in arys)
     return out[0] if len(out) == 1 else out
 
 
-def atleast_1d(*arys):
+def atleast_1d(*arys: ArrayLike) -> Any:
     """Each input with at least one dimension (one array, or a tuple for several).
 
     Examples
@@ -238,7 +243,7 @@ def atleast_1d(*arys):
     return _atleast_all(arys, 1)
 
 
-def atleast_2d(*arys):
+def atleast_2d(*arys: ArrayLike) -> Any:
     """Each input with at least two dimensions: a vector ``(N,)`` becomes ``(1, N)``.
 
     Examples
@@ -250,7 +255,7 @@ def atleast_2d(*arys):
     return _atleast_all(arys, 2)
 
 
-def atleast_3d(*arys):
+def atleast_3d(*arys: ArrayLike) -> Any:
     """Each input with at least three dimensions: ``(N,)`` becomes ``(1, N, 1)`` and
     ``(M, N)`` becomes ``(M, N, 1)``.
 
@@ -263,7 +268,7 @@ def atleast_3d(*arys):
     return _atleast_all(arys, 3)
 
 
-def broadcast_arrays(*args, subok=False):
+def broadcast_arrays(*args: ArrayLike, subok: bool = False) -> tuple[Any, ...]:
     """The inputs broadcast against each other (a tuple of read-only views).
 
     Examples
@@ -274,12 +279,12 @@ def broadcast_arrays(*args, subok=False):
     """
     if not _has_tensor(*args):
         return np.broadcast_arrays(*args, subok=subok)
-    args = [_arr(a) for a in args]
-    shape = np.broadcast_shapes(*[_shape(a) for a in args])
-    return tuple(a if _shape(a) == shape else ops.expand(a, shape) for a in args)
+    arrays = [_arr(a) for a in args]
+    shape = np.broadcast_shapes(*[_shape(a) for a in arrays])
+    return tuple(a if _shape(a) == shape else ops.expand(a, shape) for a in arrays)
 
 
-def resize(a, new_shape):
+def resize(a: ArrayLike, new_shape: int | Sequence[int]) -> Any:
     """An array of ``new_shape`` filled with ``a``'s entries, repeated cyclically.
 
     Examples
@@ -306,7 +311,8 @@ def resize(a, new_shape):
 # ---- joining ----------------------------------------------------------------------------
 
 
-def concat(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind"):
+def concat(arrays: Sequence[ArrayLike], /, axis: int | None = 0, out: None = None, *,
+           dtype: DTypeLike = None, casting: _Casting = "same_kind") -> Any:
     """Join arrays along an existing axis (``axis=None``: flattened first).
 
     Examples
@@ -324,7 +330,8 @@ def concat(arrays, /, axis=0, out=None, *, dtype=None, casting="same_kind"):
     return _join(arrays, axis, dtype, casting, "concat")
 
 
-def hstack(tup, *, dtype=None, casting="same_kind"):
+def hstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike = None,
+           casting: _Casting = "same_kind") -> Any:
     """Join arrays column-wise: along axis 1, or axis 0 for 1-D arrays.
 
     Examples
@@ -340,7 +347,8 @@ def hstack(tup, *, dtype=None, casting="same_kind"):
     return _join(arrays, axis, dtype, casting, "hstack")
 
 
-def vstack(tup, *, dtype=None, casting="same_kind"):
+def vstack(tup: Sequence[ArrayLike], *, dtype: DTypeLike = None,
+           casting: _Casting = "same_kind") -> Any:
     """Join arrays row-wise (along axis 0; 1-D arrays become rows).
 
     Examples
@@ -355,7 +363,8 @@ def vstack(tup, *, dtype=None, casting="same_kind"):
     return _join([_atleast(a, 2) for a in _sequence(tup, "vstack")], 0, dtype, casting, "vstack")
 
 
-def row_stack(tup, *, dtype=None, casting="same_kind"):
+def row_stack(tup: Sequence[ArrayLike], *, dtype: DTypeLike = None,
+              casting: _Casting = "same_kind") -> Any:
     """``vstack`` under its deprecated name (NumPy warns, and so does this).
 
     Examples
@@ -371,7 +380,7 @@ def row_stack(tup, *, dtype=None, casting="same_kind"):
     return vstack(tup, dtype=dtype, casting=casting)
 
 
-def dstack(tup):
+def dstack(tup: Sequence[ArrayLike]) -> Any:
     """Join arrays depth-wise (along axis 2, after making them at least 3-D).
 
     Examples
@@ -385,7 +394,7 @@ def dstack(tup):
     return _join([_atleast(a, 3) for a in _sequence(tup, "dstack")], 2, None, "same_kind", "dstack")
 
 
-def column_stack(tup):
+def column_stack(tup: Sequence[ArrayLike]) -> Any:
     """Join 1-D arrays as columns (and 2-D arrays as they are) into a 2-D array.
 
     Examples
@@ -404,7 +413,7 @@ def column_stack(tup):
     return _join(arrays, 1, None, "same_kind", "column_stack")
 
 
-def append(arr, values, axis=None):
+def append(arr: ArrayLike, values: ArrayLike, axis: int | None = None) -> Any:
     """``arr`` with ``values`` appended (both flattened when ``axis`` is None).
 
     Examples
@@ -422,7 +431,7 @@ def append(arr, values, axis=None):
     return ops.cat((arr, values), axis)
 
 
-def _block_depth(arrays, index):
+def _block_depth(arrays: Any, index: str) -> tuple[int, list[int]]:
     """The nesting depth of ``np.block``'s lists, checked to be the same everywhere."""
     if isinstance(arrays, tuple):
         raise TypeError(
@@ -433,7 +442,8 @@ def _block_depth(arrays, index):
         return 0, [len(_shape(arrays))]
     if not arrays:
         raise ValueError(f"List at {index} cannot be empty")
-    depths, ndims = set(), []
+    depths: set[int] = set()
+    ndims: list[int] = []
     for i, item in enumerate(arrays):
         d, n = _block_depth(item, f"{index}[{i}]")
         depths.add(d)
@@ -443,7 +453,7 @@ def _block_depth(arrays, index):
     return depths.pop() + 1, ndims
 
 
-def _block_join(arrays, depth, list_ndim, result_ndim):
+def _block_join(arrays: Any, depth: int, list_ndim: int, result_ndim: int) -> Any:
     if not isinstance(arrays, list):
         a = _arr(arrays)
         shape = _shape(a)
@@ -452,7 +462,7 @@ def _block_join(arrays, depth, list_ndim, result_ndim):
     return ops.cat(parts, -(list_ndim - depth))
 
 
-def block(arrays):
+def block(arrays: ArrayLike) -> Any:
     """Assemble an array from nested lists of blocks (the innermost join along the last axis).
 
     Examples
@@ -474,22 +484,26 @@ def block(arrays):
 # ---- splitting --------------------------------------------------------------------------
 
 
-def _split_points(length, indices_or_sections, exact):
+def _split_points(length: int, indices_or_sections: int | Sequence[int],
+                  exact: bool) -> list[int]:
+    given: Any = indices_or_sections  # a count or cut points: told apart by iterating
     try:
-        points = [int(i) for i in indices_or_sections]
+        points = [int(i) for i in given]
     except TypeError:
-        sections = int(indices_or_sections)
+        sections = int(given)
         if sections <= 0:
             raise ValueError("number sections must be larger than 0.") from None
         if exact and length % sections:
             raise ValueError("array split does not result in an equal division") from None
         each, extras = divmod(length, sections)
         sizes = [each + 1] * extras + [each] * (sections - extras)
-        return [0] + np.cumsum(sizes).tolist()
+        cuts: list[int] = np.cumsum(sizes).tolist()
+        return [0] + cuts
     return [0] + points + [length]
 
 
-def _split(ary, indices_or_sections, axis, exact):
+def _split(ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: int,
+           exact: bool) -> list[Any]:
     ary = _arr(ary)
     shape = _shape(ary)
     axis = normalize_axis_index(axis, len(shape))
@@ -497,7 +511,7 @@ def _split(ary, indices_or_sections, axis, exact):
     return [_slice_along(ary, axis, slice(start, stop)) for start, stop in zip(points[:-1], points[1:])]
 
 
-def split(ary, indices_or_sections, axis=0):
+def split(ary: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Any]:
     """A list of sub-arrays: ``indices_or_sections`` equal parts, or cuts at those indices.
 
     Each part is a differentiable view of ``ary``.
@@ -513,7 +527,8 @@ def split(ary, indices_or_sections, axis=0):
     return _split(ary, indices_or_sections, axis, True)
 
 
-def array_split(ary, indices_or_sections, axis=0):
+def array_split(ary: ArrayLike, indices_or_sections: int | Sequence[int],
+                axis: int = 0) -> list[Any]:
     """``split`` that allows parts of unequal size (the first ones one longer).
 
     Examples
@@ -527,7 +542,7 @@ def array_split(ary, indices_or_sections, axis=0):
     return _split(ary, indices_or_sections, axis, False)
 
 
-def hsplit(ary, indices_or_sections):
+def hsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Any]:
     """``split`` along axis 1 (axis 0 for 1-D arrays).
 
     Examples
@@ -544,7 +559,7 @@ def hsplit(ary, indices_or_sections):
     return _split(ary, indices_or_sections, 1 if ndim > 1 else 0, True)
 
 
-def vsplit(ary, indices_or_sections):
+def vsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Any]:
     """``split`` along axis 0 (of an array of at least 2 dimensions).
 
     Examples
@@ -560,7 +575,7 @@ def vsplit(ary, indices_or_sections):
     return _split(ary, indices_or_sections, 0, True)
 
 
-def dsplit(ary, indices_or_sections):
+def dsplit(ary: ArrayLike, indices_or_sections: int | Sequence[int]) -> list[Any]:
     """``split`` along axis 2 (of an array of at least 3 dimensions).
 
     Examples
@@ -576,7 +591,7 @@ def dsplit(ary, indices_or_sections):
     return _split(ary, indices_or_sections, 2, True)
 
 
-def unstack(x, /, *, axis=0):
+def unstack(x: ArrayLike, /, *, axis: int = 0) -> tuple[Any, ...]:
     """The tuple of ``x``'s slices along ``axis`` (the inverse of ``stack``).
 
     Examples
@@ -597,7 +612,7 @@ def unstack(x, /, *, axis=0):
 # ---- repetition and padding -------------------------------------------------------------
 
 
-def tile(A, reps):
+def tile(A: ArrayLike, reps: int | Sequence[int]) -> Any:
     """``A`` repeated ``reps`` times along each axis (``reps`` an int or a tuple).
 
     Examples
@@ -609,10 +624,11 @@ def tile(A, reps):
     """
     if not _has_tensor(A):
         return np.tile(A, reps)
+    given: Any = reps  # an int or a sequence of them: told apart by iterating
     try:
-        reps = tuple(int(r) for r in reps)
+        reps = tuple(int(r) for r in given)
     except TypeError:
-        reps = (int(reps),)
+        reps = (int(given),)
     if any(r < 0 for r in reps):
         raise ValueError("negative dimensions are not allowed")
     shape = _shape(A)
@@ -627,7 +643,7 @@ def tile(A, reps):
     return ops.reshape(expanded, tuple(r * s for r, s in zip(reps, shape)))
 
 
-def repeat(a, repeats, axis=None):
+def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Any:
     """Each entry of ``a`` repeated ``repeats`` times along ``axis`` (the flattened array
     when None); ``repeats`` is an int or one count per entry.
 
@@ -643,7 +659,7 @@ def repeat(a, repeats, axis=None):
         return np.repeat(a, repeats, axis)
     if isinstance(repeats, Tensor):
         repeats = repeats._data
-    counts = np.asarray(repeats)
+    counts: Any = np.asarray(repeats)  # then an int or a tuple of them, as joining.repeat takes
     if counts.dtype.kind not in "iub":
         raise TypeError(
             f"Cannot cast array data from {counts.dtype!r} to dtype('int64') according to the rule 'safe'"
@@ -667,7 +683,7 @@ def repeat(a, repeats, axis=None):
     return joining.repeat(a, counts, axis)
 
 
-def _as_pairs(x, ndim, name, as_index):
+def _as_pairs(x: Any, ndim: int, name: str, as_index: bool) -> tuple[tuple[Any, Any], ...]:
     """NumPy's broadcast of a pad argument to one (before, after) pair per axis."""
     if x is None:
         return ((None, None),) * ndim
@@ -688,7 +704,12 @@ def _as_pairs(x, ndim, name, as_index):
                  for v, w in pairs)
 
 
-_PAD_OPTIONS = {
+# np.pad's named modes, as NumPy's stubs spell them.
+_PadMode: TypeAlias = Literal[
+    "constant", "edge", "linear_ramp", "maximum", "mean", "median", "minimum", "reflect",
+    "symmetric", "wrap", "empty",
+]
+_PAD_OPTIONS: dict[str, tuple[str, ...]] = {
     "constant": ("constant_values",), "edge": (), "wrap": (), "empty": (),
     "linear_ramp": ("end_values",), "reflect": ("reflect_type",),
     "symmetric": ("reflect_type",), "maximum": ("stat_length",), "mean": ("stat_length",),
@@ -696,7 +717,8 @@ _PAD_OPTIONS = {
 }
 
 
-def pad(array, pad_width, mode="constant", **kwargs):
+def pad(array: ArrayLike, pad_width: ArrayLike, mode: _PadMode | Callable[..., Any] = "constant",
+        **kwargs: Any) -> Any:
     """``array`` padded with ``pad_width`` entries before and after each axis.
 
     ``pad_width`` takes NumPy's forms: an int, ``(before, after)``, one pair per axis, or a
@@ -753,7 +775,7 @@ def pad(array, pad_width, mode="constant", **kwargs):
 # ---- reordering -------------------------------------------------------------------------
 
 
-def flip(m, axis=None):
+def flip(m: ArrayLike, axis: Axis = None) -> Any:
     """``m`` reversed along ``axis`` (all axes when None), as a view.
 
     Examples
@@ -770,7 +792,7 @@ def flip(m, axis=None):
     return joining.flip(m, axes)
 
 
-def fliplr(m):
+def fliplr(m: ArrayLike) -> Any:
     """``m`` reversed along axis 1 (left/right).
 
     Examples
@@ -787,7 +809,7 @@ def fliplr(m):
     return joining.flip(m, (1,))
 
 
-def flipud(m):
+def flipud(m: ArrayLike) -> Any:
     """``m`` reversed along axis 0 (up/down).
 
     Examples
@@ -803,7 +825,7 @@ def flipud(m):
     return joining.flip(m, (0,))
 
 
-def roll(a, shift, axis=None):
+def roll(a: ArrayLike, shift: int | Sequence[int], axis: int | Sequence[int] | None = None) -> Any:
     """``a`` shifted cyclically by ``shift`` along ``axis`` (the flattened array when None).
 
     Examples
@@ -829,7 +851,7 @@ def roll(a, shift, axis=None):
     return joining.roll(a, tuple(shifts), tuple(axes))
 
 
-def rot90(m, k=1, axes=(0, 1)):
+def rot90(m: ArrayLike, k: int = 1, axes: tuple[int, int] = (0, 1)) -> Any:
     """``m`` rotated by 90 degrees ``k`` times in the plane ``axes`` (from the first axis
     towards the second).
 
@@ -842,15 +864,15 @@ def rot90(m, k=1, axes=(0, 1)):
     """
     if not _has_tensor(m):
         return np.rot90(m, k, axes)
-    axes = tuple(axes)
-    if len(axes) != 2:
+    plane = tuple(axes)
+    if len(plane) != 2:
         raise ValueError("len(axes) must be 2.")
     ndim = len(_shape(m))
-    if axes[0] == axes[1] or abs(axes[0] - axes[1]) == ndim:
+    if plane[0] == plane[1] or abs(plane[0] - plane[1]) == ndim:
         raise ValueError("Axes must be different.")
-    if not (-ndim <= axes[0] < ndim and -ndim <= axes[1] < ndim):
-        raise ValueError(f"Axes={axes} out of range for array of ndim={ndim}.")
-    first, second = axes[0] % ndim, axes[1] % ndim
+    if not (-ndim <= plane[0] < ndim and -ndim <= plane[1] < ndim):
+        raise ValueError(f"Axes={plane} out of range for array of ndim={ndim}.")
+    first, second = plane[0] % ndim, plane[1] % ndim
     k %= 4
     if k == 0:
         return ops.getitem(m, (slice(None),))
@@ -866,7 +888,7 @@ def rot90(m, k=1, axes=(0, 1)):
 # ---- diagonals and triangles ------------------------------------------------------------
 
 
-def diagonal(a, offset=0, axis1=0, axis2=1):
+def diagonal(a: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Any:
     """The diagonal ``a[i, i + offset]`` of the plane (axis1, axis2), a read-only view with
     the diagonal as its last axis.
 
@@ -887,7 +909,7 @@ def diagonal(a, offset=0, axis1=0, axis2=1):
     return joining.diagonal(a, int(offset), axis1, axis2)
 
 
-def diag(v, k=0):
+def diag(v: ArrayLike, k: int = 0) -> Any:
     """The ``k``-th diagonal of a 2-D array, or a 2-D array with the 1-D ``v`` on it.
 
     Examples
@@ -910,7 +932,7 @@ def diag(v, k=0):
     raise ValueError("Input must be 1- or 2-d.")
 
 
-def diagflat(v, k=0):
+def diagflat(v: ArrayLike, k: int = 0) -> Any:
     """A 2-D array with the flattened ``v`` on its ``k``-th diagonal.
 
     Examples
@@ -925,15 +947,19 @@ def diagflat(v, k=0):
     return diag(ravel(v), k)
 
 
-def _triangle(m, k, upper):
+def _triangle(m: Any, k: int, upper: bool) -> Any:
     shape = _shape(m)
+    # Below or on the (k-1)-th diagonal for triu, the k-th for tril. N and M are passed as
+    # NumPy's triu passes them (N alone, for an N by N mask, when m is 1-D), which NumPy's
+    # stubs cannot match.
+    mask = np.tri(*shape[-2:], k=k - 1 if upper else k, dtype=bool)  # type: ignore[call-overload]
     zero = np.zeros(1, dtype=_dtype(m))
     if upper:  # zero below the k-th diagonal
-        return ops.where(np.tri(*shape[-2:], k=k - 1, dtype=bool), zero, m)
-    return ops.where(np.tri(*shape[-2:], k=k, dtype=bool), m, zero)
+        return ops.where(mask, zero, m)
+    return ops.where(mask, m, zero)
 
 
-def triu(m, k=0):
+def triu(m: ArrayLike, k: int = 0) -> Any:
     """``m`` with the entries below the ``k``-th diagonal zeroed (of its last two axes).
 
     Examples
@@ -948,7 +974,7 @@ def triu(m, k=0):
     return _triangle(m, int(k), True)
 
 
-def tril(m, k=0):
+def tril(m: ArrayLike, k: int = 0) -> Any:
     """``m`` with the entries above the ``k``-th diagonal zeroed (of its last two axes).
 
     Examples
@@ -966,7 +992,8 @@ def tril(m, k=0):
 # ---- grids ------------------------------------------------------------------------------
 
 
-def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
+def meshgrid(*xi: ArrayLike, copy: bool = True, sparse: bool = False,
+             indexing: Literal["xy", "ij"] = "xy") -> tuple[Any, ...]:
     """Coordinate arrays from coordinate vectors (a tuple), with 'xy' (Cartesian) or 'ij'
     (matrix) indexing.
 
@@ -997,7 +1024,7 @@ def meshgrid(*xi, copy=True, sparse=False, indexing="xy"):
 # ---- deleting and inserting -------------------------------------------------------------
 
 
-def delete(arr, obj, axis=None):
+def delete(arr: ArrayLike, obj: ArrayLike, axis: int | None = None) -> Any:
     """``arr`` without the sub-arrays ``obj`` (an int, slice, index or boolean array) along
     ``axis`` (the flattened array when None).
 
@@ -1017,7 +1044,7 @@ def delete(arr, obj, axis=None):
     return ops.getitem(ops.reshape(arr, (-1,)), positions)
 
 
-def insert(arr, obj, values, axis=None):
+def insert(arr: ArrayLike, obj: ArrayLike, values: ArrayLike, axis: int | None = None) -> Any:
     """``arr`` with ``values`` inserted before the indices ``obj`` along ``axis`` (the
     flattened array when None); ``values`` are cast to ``arr``'s dtype.
 
@@ -1046,8 +1073,9 @@ def insert(arr, obj, values, axis=None):
     return ops.where(from_arr, taken_arr, taken_values)
 
 
-NUMPY_UFUNCS: dict = {}  # NumPy ufunc -> funcgrad function (for Tensor.__array_ufunc__)
-NUMPY_FUNCTIONS: dict = {  # NumPy function -> funcgrad function (for __array_function__)
+NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {}  # NumPy ufunc -> funcgrad function
+# NumPy function -> funcgrad function (for __array_function__)
+NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.append: append, np.array_split: array_split, np.atleast_1d: atleast_1d,
     np.atleast_2d: atleast_2d, np.atleast_3d: atleast_3d, np.block: block,
     np.broadcast_arrays: broadcast_arrays, np.column_stack: column_stack,
