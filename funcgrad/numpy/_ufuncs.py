@@ -41,7 +41,7 @@ _IMPORTS = ">>> import funcgrad as fg, funcgrad.numpy as fnp\n"
 
 
 class _UnaryUfunc(Protocol):
-    """The call signature of funcgrad's one-input ufuncs (``fnp.sinh``, ...), NumPy's.
+    """The call signature of funcgrad's one-input ufuncs (``fnp.sinh``, ...): NumPy's.
 
     ``kwargs`` are NumPy's ufunc keywords (``dtype``, ``casting``, ...); ``out`` must be None.
     """
@@ -50,7 +50,7 @@ class _UnaryUfunc(Protocol):
 
 
 class _BinaryUfunc(Protocol):
-    """The call signature of funcgrad's two-input ufuncs (``fnp.hypot``, ...), NumPy's.
+    """The call signature of funcgrad's two-input ufuncs (``fnp.hypot``, ...): NumPy's.
 
     ``kwargs`` are NumPy's ufunc keywords (``dtype``, ``casting``, ...); ``out`` must be None.
     """
