@@ -41,14 +41,18 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Any, Callable, NamedTuple
+from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Union
 
 import numpy as np
+from typing_extensions import TypeAlias
 
 from . import tree as _tree
 from .autograd import no_grad
 from .creation import zeros_like
 from .tensor import Tensor
+
+if TYPE_CHECKING:
+    from ._typing import PyTree
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW",
@@ -65,6 +69,9 @@ class _RequiredParameter:
 
 
 required = _RequiredParameter()
+
+#: What an optimizer takes: Tensors, or param groups (dicts with ``"params"``).
+Params: TypeAlias = Union[Iterable[Tensor], Iterable[dict[str, Any]]]
 
 
 # ---- the Tensor face -------------------------------------------------------------------------
@@ -99,16 +106,16 @@ class Optimizer:
     [0.1, 0.5]
     """
 
-    def __init__(self, params, defaults: dict) -> None:
+    def __init__(self, params: Params, defaults: dict[str, Any]) -> None:
         self.defaults = dict(defaults)
-        self.state: dict = defaultdict(dict)
-        self.param_groups: list[dict] = []
+        self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
+        self.param_groups: list[dict[str, Any]] = []
         if isinstance(params, Tensor):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or "
                 f"dicts, but got {type(params).__name__}"
             )
-        param_groups = list(params)
+        param_groups: list[Any] = list(params)
         if len(param_groups) == 0:
             raise ValueError("optimizer got an empty parameter list")
         if not isinstance(param_groups[0], dict):
@@ -126,7 +133,7 @@ class Optimizer:
         lines.append(")")
         return "\n".join(lines)
 
-    def add_param_group(self, param_group: dict) -> None:
+    def add_param_group(self, param_group: dict[str, Any]) -> None:
         """Add a group of parameters (a dict with ``"params"``) with its own hyper-parameters.
 
         Examples
@@ -172,7 +179,7 @@ class Optimizer:
         self._check_hyperparameters(group)
         self.param_groups.append(group)
 
-    def _check_hyperparameters(self, group: dict) -> None:
+    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         """Raise ValueError for invalid values in ``group`` (subclasses override)."""
 
     def zero_grad(self, set_to_none: bool = True) -> None:
@@ -211,11 +218,11 @@ class Optimizer:
                     with no_grad():
                         g.zero_()
 
-    def step(self, closure: Callable[[], Any] | None = None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update the parameters once; ``closure``, when given, recomputes and returns the loss."""
         raise NotImplementedError
 
-    def _call_closure(self, closure):
+    def _call_closure(self, closure: Callable[[], Any] | None) -> Any:
         if closure is None:
             return None
         from .autograd import enable_grad
@@ -224,12 +231,12 @@ class Optimizer:
             return closure()
 
 
-def _check_lr(lr) -> None:
+def _check_lr(lr: float) -> None:
     if not 0.0 <= lr:
         raise ValueError(f"Invalid learning rate: {lr}")
 
 
-def _check_weight_decay(weight_decay) -> None:
+def _check_weight_decay(weight_decay: float) -> None:
     if not 0.0 <= weight_decay:
         raise ValueError(f"Invalid weight_decay value: {weight_decay}")
 
@@ -279,13 +286,13 @@ class SGD(Optimizer):
     tensor([3.4000])
     """
 
-    def __init__(self, params, lr=1e-3, momentum=0, dampening=0, weight_decay=0,
-                 nesterov=False, *, maximize=False) -> None:
+    def __init__(self, params: Params, lr: float = 1e-3, momentum: float = 0, dampening: float = 0,
+                 weight_decay: float = 0, nesterov: bool = False, *, maximize: bool = False) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening,
                         weight_decay=weight_decay, nesterov=nesterov, maximize=maximize)
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, group: dict) -> None:
+    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         _check_lr(group["lr"])
         if group["momentum"] < 0.0:
             raise ValueError(f"Invalid momentum value: {group['momentum']}")
@@ -293,7 +300,7 @@ class SGD(Optimizer):
         if group["nesterov"] and (group["momentum"] <= 0 or group["dampening"] != 0):
             raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update the parameters once; returns ``closure()`` when a closure is given."""
         loss = self._call_closure(closure)
         with no_grad():
@@ -366,13 +373,14 @@ class Adam(Optimizer):
 
     _decoupled = False
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0,
-                 amsgrad=False, *, maximize=False) -> None:
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 0, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay,
                         amsgrad=amsgrad, maximize=maximize)
         super().__init__(params, defaults)
 
-    def _check_hyperparameters(self, group: dict) -> None:
+    def _check_hyperparameters(self, group: dict[str, Any]) -> None:
         _check_lr(group["lr"])
         if not 0.0 <= group["eps"]:
             raise ValueError(f"Invalid epsilon value: {group['eps']}")
@@ -383,7 +391,7 @@ class Adam(Optimizer):
             raise ValueError(f"Invalid beta parameter at index 1: {betas[1]}")
         _check_weight_decay(group["weight_decay"])
 
-    def step(self, closure=None):
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update the parameters once; returns ``closure()`` when a closure is given."""
         loss = self._call_closure(closure)
         with no_grad():
@@ -445,8 +453,9 @@ class AdamW(Adam):
 
     _decoupled = True
 
-    def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=1e-2,
-                 amsgrad=False, *, maximize=False) -> None:
+    def __init__(self, params: Params, lr: float = 1e-3, betas: tuple[float, float] = (0.9, 0.999),
+                 eps: float = 1e-8, weight_decay: float = 1e-2, amsgrad: bool = False, *,
+                 maximize: bool = False) -> None:
         super().__init__(params, lr=lr, betas=betas, eps=eps, weight_decay=weight_decay,
                          amsgrad=amsgrad, maximize=maximize)
 
@@ -460,8 +469,8 @@ class GradientTransformation(NamedTuple):
     ``update`` returns ``(new_params, new_state)`` and never mutates its arguments.
     """
 
-    init: Callable
-    update: Callable
+    init: Callable[[PyTree], Any]
+    update: Callable[[PyTree, Any, PyTree], tuple[PyTree, Any]]
 
 
 class SGDState(NamedTuple):
@@ -473,21 +482,22 @@ class SGDState(NamedTuple):
 class AdamState(NamedTuple):
     """State of :func:`adam` and :func:`adamw`: step count and the moment estimates."""
 
-    count: int
+    count: int  # type: ignore[assignment]  # shadows tuple.count on purpose: optax's name
     mu: Any
     nu: Any
 
 
-def _zeros_tree(params):
+def _zeros_tree(params: PyTree) -> PyTree:
     return _tree.map(lambda p: np.zeros_like(np.asarray(p)), params)
 
 
-def _check_functional(lr, weight_decay) -> None:
+def _check_functional(lr: float, weight_decay: float) -> None:
     _check_lr(lr)
     _check_weight_decay(weight_decay)
 
 
-def sgd(lr, momentum=0.0, nesterov=False, weight_decay=0.0) -> GradientTransformation:
+def sgd(lr: float, momentum: float = 0.0, nesterov: bool = False,
+        weight_decay: float = 0.0) -> GradientTransformation:
     r"""Pure SGD with optional (Nesterov) momentum and L2 weight decay, over pytrees.
 
     Same formulas as :class:`SGD` with ``dampening=0``: with
@@ -529,10 +539,10 @@ def sgd(lr, momentum=0.0, nesterov=False, weight_decay=0.0) -> GradientTransform
     if nesterov and momentum <= 0:
         raise ValueError("Nesterov momentum requires a momentum and zero dampening")
 
-    def init(params):
+    def init(params: PyTree) -> SGDState:
         return SGDState(_zeros_tree(params) if momentum != 0 else None)
 
-    def update(grads, state, params):
+    def update(grads: PyTree, state: SGDState, params: PyTree) -> tuple[PyTree, SGDState]:
         if weight_decay != 0:
             grads = _tree.map(lambda g, p: g + weight_decay * p, grads, params)
         if momentum == 0:
@@ -549,7 +559,8 @@ def sgd(lr, momentum=0.0, nesterov=False, weight_decay=0.0) -> GradientTransform
     return GradientTransformation(init, update)
 
 
-def _adam(lr, b1, b2, eps, weight_decay, decoupled) -> GradientTransformation:
+def _adam(lr: float, b1: float, b2: float, eps: float, weight_decay: float,
+          decoupled: bool) -> GradientTransformation:
     _check_functional(lr, weight_decay)
     if not 0.0 <= eps:
         raise ValueError(f"Invalid epsilon value: {eps}")
@@ -558,10 +569,10 @@ def _adam(lr, b1, b2, eps, weight_decay, decoupled) -> GradientTransformation:
     if not 0.0 <= b2 < 1.0:
         raise ValueError(f"Invalid beta parameter at index 1: {b2}")
 
-    def init(params):
+    def init(params: PyTree) -> AdamState:
         return AdamState(0, _zeros_tree(params), _zeros_tree(params))
 
-    def update(grads, state, params):
+    def update(grads: PyTree, state: AdamState, params: PyTree) -> tuple[PyTree, AdamState]:
         count = state.count + 1
         if weight_decay != 0:
             if decoupled:
@@ -580,7 +591,8 @@ def _adam(lr, b1, b2, eps, weight_decay, decoupled) -> GradientTransformation:
     return GradientTransformation(init, update)
 
 
-def adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0) -> GradientTransformation:
+def adam(lr: float = 1e-3, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
+         weight_decay: float = 0.0) -> GradientTransformation:
     r"""Pure Adam over pytrees, with the formulas of :class:`Adam` (L2 weight decay).
 
     Parameters
@@ -618,7 +630,8 @@ def adam(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=0.0) -> GradientTrans
     return _adam(lr, b1, b2, eps, weight_decay, decoupled=False)
 
 
-def adamw(lr=1e-3, b1=0.9, b2=0.999, eps=1e-8, weight_decay=1e-2) -> GradientTransformation:
+def adamw(lr: float = 1e-3, b1: float = 0.9, b2: float = 0.999, eps: float = 1e-8,
+          weight_decay: float = 1e-2) -> GradientTransformation:
     r"""Pure AdamW over pytrees, with the formulas of :class:`AdamW` (decoupled decay).
 
     Examples

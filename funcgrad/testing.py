@@ -8,10 +8,16 @@ grow with the input's size. Use float64 inputs.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
 import numpy as np
 
 from .ops._primitive import apply_jvp
 from .tensor import Tensor, _from_array
+
+if TYPE_CHECKING:
+    from ._typing import Array, ArrayLike, Shape
+    from .ops._primitive import Primitive, Sample
 
 __all__ = ["check_grads", "check_vjp", "check_primitive", "GradientCheckError"]
 
@@ -20,41 +26,42 @@ class GradientCheckError(AssertionError):
     """An analytic derivative disagrees with finite differences."""
 
 
-def _raw(x):
+def _raw(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else np.asarray(x)
 
 
-def _precise(a):
+def _precise(a: Any) -> Array:
     """``a`` in double precision (complex128 for complex values)."""
     a = np.asarray(_raw(a))
     return a.astype(np.complex128 if a.dtype.kind == "c" else np.float64)
 
 
-def _leaf(a) -> Tensor:
+def _leaf(a: Any) -> Tensor:
     t = _from_array(np.array(_precise(a)))
     t.requires_grad_(True)
     return t
 
 
-def _inner(a, b) -> float:
+def _inner(a: Any, b: Any) -> float:
     # Re sum(a * b), without conjugation: the pairing under which funcgrad's VJP is the
     # transpose of its JVP for complex values too (JAX's convention).
     return float(np.real(np.sum(_precise(a) * _precise(b))))
 
 
-def _random_like(rng, value):
+def _random_like(rng: np.random.Generator, value: Any) -> Array:
     shape, kind = np.shape(_raw(value)), np.asarray(_raw(value)).dtype.kind
     r = rng.standard_normal(shape)
     return r + 1j * rng.standard_normal(shape) if kind == "c" else r
 
 
-def _numeric_directional(f, xs, vs, eps):
+def _numeric_directional(f: Callable[..., Any], xs: Sequence[Array], vs: Sequence[Array],
+                         eps: float) -> Array:
     plus = f(*[_from_array(x + eps * v) for x, v in zip(xs, vs)])
     minus = f(*[_from_array(x - eps * v) for x, v in zip(xs, vs)])
     return (_precise(plus) - _precise(minus)) / (2 * eps)
 
 
-def _compare(what, analytic, numeric, rtol, atol):
+def _compare(what: str, analytic: float, numeric: float, rtol: float, atol: float) -> None:
     if not np.isclose(analytic, numeric, rtol=rtol, atol=atol):
         raise GradientCheckError(
             f"{what}: analytic {analytic!r} but finite differences give {numeric!r} "
@@ -62,7 +69,9 @@ def _compare(what, analytic, numeric, rtol, atol):
         )
 
 
-def check_vjp(f, args, *, eps=1e-6, rtol=1e-5, atol=1e-6, rng=None, name="f"):
+def check_vjp(f: Callable[..., Any], args: Sequence[ArrayLike], *, eps: float = 1e-6, rtol: float = 1e-5,
+              atol: float = 1e-6, rng: np.random.Generator | None = None,
+              name: str = "f") -> Callable[..., tuple[Tensor, ...]]:
     """Check the reverse-mode derivative of ``f`` at ``args`` once; return it as a function.
 
     Returns ``vjp_fun(*xs)``: the gradient of ``<u, f(xs)>`` for the random ``u`` used, built
@@ -76,7 +85,7 @@ def check_vjp(f, args, *, eps=1e-6, rtol=1e-5, atol=1e-6, rng=None, name="f"):
     u = _random_like(rng, out)
     vs = [_random_like(rng, x) for x in xs]
 
-    def vjp_fun(*inputs):
+    def vjp_fun(*inputs: Any) -> tuple[Tensor, ...]:
         leaves = [i if isinstance(i, Tensor) and i.requires_grad else _leaf(i) for i in inputs]
         y = f(*leaves)
         if not isinstance(y, Tensor) or not y.requires_grad:
@@ -93,7 +102,8 @@ def check_vjp(f, args, *, eps=1e-6, rtol=1e-5, atol=1e-6, rng=None, name="f"):
     return vjp_fun
 
 
-def check_grads(f, args, order=2, *, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0, name=None):
+def check_grads(f: Callable[..., Any], args: Sequence[ArrayLike], order: int = 2, *, eps: float = 1e-6,
+                rtol: float = 1e-5, atol: float = 1e-6, seed: int = 0, name: str | None = None) -> None:
     """Check reverse-mode derivatives of ``f`` up to ``order`` against finite differences.
 
     Parameters
@@ -124,13 +134,14 @@ def check_grads(f, args, order=2, *, eps=1e-6, rtol=1e-5, atol=1e-6, seed=0, nam
         fun = _sum_of_outputs(vjp_fun, rng, [np.shape(_raw(a)) for a in args])
 
 
-def _sum_of_outputs(vjp_fun, rng, shapes):
+def _sum_of_outputs(vjp_fun: Callable[..., tuple[Tensor, ...]], rng: np.random.Generator,
+                    shapes: Sequence[Shape]) -> Callable[..., Any]:
     """A one-output function from a tuple-valued one: a random projection of its outputs."""
     from .ops import add, mul, reshape, cat
 
     weights = [rng.standard_normal(s) for s in shapes]
 
-    def projected(*xs):
+    def projected(*xs: Any) -> Any:
         grads = vjp_fun(*xs)
         parts = [reshape(mul(g, w), (-1,)) for g, w in zip(grads, weights)]
         return cat(tuple(parts), 0)
@@ -141,13 +152,14 @@ def _sum_of_outputs(vjp_fun, rng, shapes):
 # ---- primitives: the rules themselves ---------------------------------------------------
 
 
-def _sample_args(prim, sample, rng):
+def _sample_args(prim: Primitive, sample: Sample, rng: np.random.Generator
+                 ) -> tuple[list[Array], list[int], Callable[..., tuple[Any, ...]]]:
     """The sample's random float64 inputs (to differentiate) and a builder of full args."""
     diff = sample.draw(rng)
     positions = [i for i, spec in enumerate(sample.args) if isinstance(spec, tuple)]
 
-    def build(*xs):
-        inputs = []
+    def build(*xs: Any) -> tuple[Any, ...]:
+        inputs: list[Any] = []
         it = iter(xs)
         for spec in sample.args:
             inputs.append(next(it) if isinstance(spec, tuple) else spec.value)
@@ -158,16 +170,16 @@ def _sample_args(prim, sample, rng):
     return diff, positions, build
 
 
-def _rule_inputs(prim, args):
+def _rule_inputs(prim: Primitive, args: Sequence[Any]) -> list[Any]:
     return list(args[0]) if prim.nin < 0 else list(args[: prim.nin])
 
 
-def _saved_for_rule(prim, args, ans):
+def _saved_for_rule(prim: Primitive, args: Sequence[Any], ans: Any) -> tuple[tuple[Any, ...], Any]:
     """The arguments a VJP rule receives, as the tape would save them."""
     inputs = _rule_inputs(prim, args)
     params = args[1:] if prim.nin < 0 else args[prim.nin :]
     codes = prim.save * len(inputs) if prim.nin < 0 else prim.save
-    saved = []
+    saved: list[Any] = []
     for a, code in zip(inputs, codes):
         saved.append(a if code == "v" else (np.shape(_raw(a)) if code == "s" else None))
     if prim.nin < 0:
@@ -175,11 +187,11 @@ def _saved_for_rule(prim, args, ans):
     return tuple(saved) + tuple(params), (ans if prim.save_output else None)
 
 
-def _vjp_rule(prim, g, args, ans, needs):
+def _vjp_rule(prim: Primitive, g: Any, args: Sequence[Any], ans: Any, needs: tuple[bool, ...]) -> tuple[Any, ...]:
     from .ops.reduce import sum_to_shape
 
     saved, ans_saved = _saved_for_rule(prim, args, ans)
-    grads = prim.vjp(g, needs, ans_saved, *saved)
+    grads: tuple[Any, ...] = prim.vjp(g, needs, ans_saved, *saved)
     if prim.broadcasts:
         inputs = _rule_inputs(prim, args)
         out_ndim = max(np.ndim(_raw(a)) for a in inputs)
@@ -191,14 +203,15 @@ def _vjp_rule(prim, g, args, ans, needs):
     return grads
 
 
-def _broadcast_tangent(t, out_shape, nb_shape):
+def _broadcast_tangent(t: Any, out_shape: Shape, nb_shape: Shape) -> Array:
     if t is None:
         return np.zeros(nb_shape + out_shape)
     t = _precise(t)
     return np.broadcast_to(t, nb_shape + out_shape) if t.shape != nb_shape + out_shape else t
 
 
-def check_primitive(prim, sample, *, eps=None, rtol=None, atol=1e-6, seed=0, batch=3):
+def check_primitive(prim: Primitive, sample: Sample, *, eps: float | None = None, rtol: float | None = None,
+                    atol: float = 1e-6, seed: int = 0, batch: int = 3) -> None:
     """Check a primitive's VJP and JVP rules on one sample, to second order.
 
     Checks (all in float64, against central finite differences): the VJP through the tape
@@ -213,14 +226,14 @@ def check_primitive(prim, sample, *, eps=None, rtol=None, atol=1e-6, seed=0, bat
         return
     name = prim.name
 
-    def f(*inputs):
+    def f(*inputs: Any) -> Any:
         return prim(*build(*inputs))
 
     # Reverse mode through the tape, to second order.
     check_grads(f, xs, order=2, eps=eps, rtol=rtol, atol=atol, seed=seed, name=name)
 
     # The JVP rule, against finite differences.
-    def needs_mask():
+    def needs_mask() -> tuple[bool, ...]:
         inputs = _rule_inputs(prim, build(*xs))
         mask = [False] * len(inputs)
         for p in positions:
@@ -229,8 +242,8 @@ def check_primitive(prim, sample, *, eps=None, rtol=None, atol=1e-6, seed=0, bat
 
     needs = needs_mask()
 
-    def tangents_for(vs):
-        full = [None] * len(needs)
+    def tangents_for(vs: Sequence[Any]) -> tuple[Any, ...]:
+        full: list[Any] = [None] * len(needs)
         for p, v in zip(positions, vs):
             full[p] = v
         return tuple(full)
@@ -244,7 +257,7 @@ def check_primitive(prim, sample, *, eps=None, rtol=None, atol=1e-6, seed=0, bat
     _compare(f"JVP of {name}", _inner(u, jv), _inner(u, numeric), rtol, atol)
 
     # The JVP rule's own derivative (it is written in primitives, so it records).
-    def jvp_as_function(*inputs):
+    def jvp_as_function(*inputs: Any) -> Any:
         a = build(*inputs)
         out = prim(*a)
         tangent = apply_jvp(prim, tangents_for(vs), out, a)

@@ -20,8 +20,13 @@ True
 from __future__ import annotations
 
 import os
+from typing import TYPE_CHECKING, Any, Mapping
 
 from .autograd.node import AccumulateGrad
+
+if TYPE_CHECKING:
+    from .autograd.node import Node
+    from .tensor import Tensor
 
 __all__ = ["to_dot", "render"]
 
@@ -36,7 +41,7 @@ _OUTPUT_STYLE = 'fillcolor="darkolivegreen1"'
 _SAVED_STYLE = 'shape=ellipse fillcolor="orange" fontsize=8'
 
 
-def _escape(text: str) -> str:
+def _escape(text: object) -> str:
     """Quote-safe DOT string contents; newlines become DOT's ``\\n``."""
     return (
         str(text)
@@ -47,11 +52,11 @@ def _escape(text: str) -> str:
     )
 
 
-def _is_array_like(value) -> bool:
+def _is_array_like(value: Any) -> bool:
     return hasattr(value, "shape") and hasattr(value, "dtype")
 
 
-def _describe(value) -> str:
+def _describe(value: Any) -> str:
     """``(2, 3) funcgrad.float32`` for a Tensor or an array."""
     shape = tuple(int(d) for d in value.shape)
     dtype = str(value.dtype)
@@ -60,8 +65,8 @@ def _describe(value) -> str:
     return f"{shape} {dtype}"
 
 
-def _as_tensors(tensors) -> tuple:
-    out = []
+def _as_tensors(tensors: tuple[Tensor | list[Tensor] | tuple[Tensor, ...], ...]) -> tuple[Tensor, ...]:
+    out: list[Tensor] = []
     for t in tensors:
         if isinstance(t, (list, tuple)):
             out.extend(t)
@@ -70,7 +75,8 @@ def _as_tensors(tensors) -> tuple:
     return tuple(out)
 
 
-def to_dot(*tensors, params=None, show_saved=True) -> str:
+def to_dot(*tensors: Tensor | list[Tensor] | tuple[Tensor, ...], params: Mapping[str, Any] | None = None,
+           show_saved: bool = True) -> str:
     """The autograd graph behind ``tensors`` as Graphviz DOT source.
 
     Each recorded operation is a grey box named as PyTorch names it (``MulBackward0``);
@@ -107,25 +113,25 @@ def to_dot(*tensors, params=None, show_saved=True) -> str:
     False
     """
     outputs = _as_tensors(tensors)
-    names = {}
+    names: dict[int, str] = {}
     if params:
         for name, value in params.items():
             names.setdefault(id(value), str(name))
 
     lines = ["digraph {", "\t" + _GRAPH_ATTRS, "\t" + _NODE_ATTRS]
-    edges = []
-    node_ids = {}  # id(Node) -> "nK"; objects stay alive through `keep`
-    saved_ids = {}  # id(saved value) -> "sK"
-    keep = []
+    edges: list[str] = []
+    node_ids: dict[int, str] = {}  # id(Node) -> "nK"; objects stay alive through `keep`
+    saved_ids: dict[int, str] = {}  # id(saved value) -> "sK"
+    keep: list[Any] = []
 
     # Iterative DFS from the outputs; Nodes are numbered as they are first popped, with
     # children pushed in reverse so inputs are numbered left to right.
-    stack = []
+    stack: list[Node] = []
     for t in reversed(outputs):
         fn = getattr(t, "grad_fn", None)
         if fn is not None:
             stack.append(fn)
-    order = []
+    order: list[Node] = []
     while stack:
         fn = stack.pop()
         if id(fn) in node_ids:
@@ -150,7 +156,7 @@ def to_dot(*tensors, params=None, show_saved=True) -> str:
     for fn in order:
         nid = node_ids[id(fn)]
         leaf = isinstance(fn, AccumulateGrad)
-        if leaf:
+        if isinstance(fn, AccumulateGrad):  # (leaf, spelled so that the type narrows)
             var = fn.variable
             label = _describe(var)
             if id(var) in names:
@@ -187,7 +193,8 @@ def to_dot(*tensors, params=None, show_saved=True) -> str:
     return "\n".join(lines) + "\n"
 
 
-def render(tensor_or_tensors, path, format=None, params=None) -> str:
+def render(tensor_or_tensors: Tensor | list[Tensor] | tuple[Tensor, ...], path: str | os.PathLike[str],
+           format: str | None = None, params: Mapping[str, Any] | None = None) -> str:
     """Draw the graph behind ``tensor_or_tensors`` into the file ``path``.
 
     Uses the optional ``graphviz`` package (``pip install funcgrad[viz]``) and Graphviz's

@@ -8,6 +8,10 @@ Examples
 (tensor([2., 4.]),)
 """
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
 from ..creation import Variable
 from ._gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .anomaly_mode import (
@@ -18,6 +22,9 @@ from .function import Function, FunctionCtx
 from .grad_mode import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
 from .node import AccumulateGrad, Node
 
+if TYPE_CHECKING:  # loaded lazily at run time (see __getattr__); typed as the module it is
+    from . import functional as functional
+
 __all__ = [
     "AccumulateGrad", "Function", "FunctionCtx", "GradcheckError", "Node", "Variable",
     "detect_anomaly", "is_anomaly_check_nan_enabled", "is_anomaly_enabled", "set_detect_anomaly",
@@ -26,7 +33,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name):
+def __getattr__(name: str) -> Any:
     # functional builds on the transforms, which import this package: load it on first use.
     if name == "functional":
         import importlib

@@ -10,6 +10,7 @@ and a rule written for one cotangent is applied to a batch row by row
 from __future__ import annotations
 
 import threading
+from typing import TYPE_CHECKING, Any, Callable, Sequence
 
 import numpy as np
 
@@ -22,12 +23,16 @@ from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from . import forward_ad, grad_mode
 from .engine import run_backward
 
+if TYPE_CHECKING:
+    from .._typing import Array, PyTree, Shape
+    from ..tree import TreeDef
+
 
 def _camel(name: str) -> str:
     return "".join(p[:1].upper() + p[1:] for p in name.replace("<", "").replace(">", "").split("_"))
 
 
-def strip_current(tree):
+def strip_current(tree: PyTree) -> PyTree:
     """Residuals as seen by a JVP rule at the current level (its own tangents removed)."""
     level = forward_ad.current_level()
     if level is None:
@@ -40,9 +45,9 @@ class Packing:
 
     __slots__ = ("treedef", "shapes", "sizes", "dtype")
 
-    def __init__(self, leaves, treedef):
+    def __init__(self, leaves: Sequence[Any], treedef: TreeDef) -> None:
         self.treedef = treedef
-        self.shapes = [np.shape(_data(v)) for v in leaves]
+        self.shapes: list[Shape] = [np.shape(_data(v)) for v in leaves]
         self.sizes = [int(np.prod(s)) for s in self.shapes]
         self.dtype = np.result_type(*[_data(v).dtype for v in leaves]) if leaves else np.float64
 
@@ -50,29 +55,31 @@ class Packing:
     def single(self) -> bool:
         return len(self.shapes) == 1
 
-    def pack(self, leaves):
+    def pack(self, leaves: Sequence[Any]) -> Array:
         if self.single:
             return _data(leaves[0])
         xp = namespace(_data(leaves[0]))
         return xp.concatenate([xp.ravel(_data(v)).astype(self.dtype) for v in leaves])
 
-    def unpack(self, packed, nb=0):
+    def unpack(self, packed: Any, nb: int = 0) -> list[Any]:
         """The leaves of ``packed`` (batch + packed shape), each batch + its shape."""
         if self.single:
             return [packed]
         batch = _data(packed).shape[:nb]
-        out, start = [], 0
+        out: list[Any] = []
+        start = 0
         for shape, size in zip(self.shapes, self.sizes):
             part = ops.getitem(packed, (Ellipsis, slice(start, start + size)))
             out.append(ops.reshape(part, batch + shape))
             start += size
         return out
 
-    def unflatten(self, packed, nb=0):
+    def unflatten(self, packed: Any, nb: int = 0) -> PyTree:
         return _tree.unflatten(self.treedef, self.unpack(packed, nb))
 
 
-def transpose_linear(linear_fn, input_like, cotangents, batch_ndim):
+def transpose_linear(linear_fn: Callable[[list[Tensor]], Sequence[Any]], input_like: Sequence[Any],
+                     cotangents: Sequence[Any], batch_ndim: int) -> list[Any]:
     """The transpose of a function linear in its inputs, applied to ``cotangents``.
 
     ``linear_fn(inputs) -> outputs`` (lists of Tensors) must be linear in ``inputs`` and
@@ -80,7 +87,7 @@ def transpose_linear(linear_fn, input_like, cotangents, batch_ndim):
     ``cotangents`` (one per output, None for zero) may carry ``batch_ndim`` leading batch
     dimensions. One reverse pass through ``linear_fn`` gives the result.
     """
-    inputs = []
+    inputs: list[Tensor] = []
     for like in input_like:
         data = _data(like)
         t = _from_array(namespace(data).zeros(data.shape, dtype=data.dtype))
@@ -97,7 +104,7 @@ def transpose_linear(linear_fn, input_like, cotangents, batch_ndim):
     return run_backward(outs, cts, None, True, targets, accumulate=False, batched=bool(batch_ndim))
 
 
-def per_batch_row(fn, g, nb):
+def per_batch_row(fn: Callable[[Any], Sequence[Any]], g: Any, nb: int) -> Sequence[Any]:
     """``fn`` (written for one cotangent) over a batch of them: one call per row, stacked."""
     if nb == 0:
         return fn(g)
@@ -105,7 +112,7 @@ def per_batch_row(fn, g, nb):
     batch = gd.shape[:nb]
     flat = ops.reshape(g, (-1,) + gd.shape[nb:])
     rows = [fn(ops.getitem(flat, (i,))) for i in range(int(np.prod(batch)))]
-    result = []
+    result: list[Any] = []
     for k in range(len(rows[0])):
         parts = [r[k] for r in rows]
         if all(p is None for p in parts):
@@ -119,29 +126,33 @@ def per_batch_row(fn, g, nb):
 
 
 class _Pending(threading.local):
-    outputs = None  # the output a custom primitive's forward hands back, being recorded
+    outputs: list[Array] | None = None  # outputs custom primitives' forwards hand back, being recorded
 
 
 _pending = _Pending()
 
 
-def _returns_given_output(arrays, template, state):
+def _returns_given_output(arrays: Any, template: Array, state: Any) -> Array:
     # The output was computed by the user's function; the node keeps only ``template``
     # (its shape and dtype, no memory), not the output itself.
-    return _pending.outputs.pop()
+    outputs = _pending.outputs
+    assert outputs is not None  # _record put it there just before calling the primitive
+    return outputs.pop()
 
 
 class _CustomRule:
     """What custom_vjp, custom_jvp and Function share: the primitive and the call."""
 
     @staticmethod
-    def _make_primitive(name, vjp, jvp, save_output=False):
+    def _make_primitive(name: str, vjp: Callable[..., Any], jvp: Callable[..., Any],
+                        save_output: bool = False) -> Primitive:
         return Primitive(name, _returns_given_output, vjp, jvp, nin=-1, save="v",
                          save_output=save_output, register=False, saves_params=True,
                          node_names=(name,))
 
     @staticmethod
-    def _record(prim, inputs, out_leaves, packing, state):
+    def _record(prim: Primitive, inputs: Sequence[Any], out_leaves: Sequence[Any], packing: Packing,
+                state: Any) -> PyTree:
         """A Tensor output (per leaf) recorded as ``prim`` applied to ``inputs``."""
         packed = packing.pack(out_leaves)
         xp = namespace(packed)

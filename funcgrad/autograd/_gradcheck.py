@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import Any, Callable, Sequence
 
 import numpy as np
 
@@ -17,15 +18,16 @@ class GradcheckError(RuntimeError):
     """Raised by :func:`gradcheck` when the analytical and numerical Jacobians differ."""
 
 
-def _as_tuple(x):
+def _as_tuple(x: Any) -> tuple[Any, ...]:
     return x if isinstance(x, tuple) else (x,)
 
 
-def _outputs(func, inputs):
+def _outputs(func: Callable[..., Any], inputs: Sequence[Any]) -> list[Tensor]:
     return [o for o in _as_tuple(func(*inputs)) if isinstance(o, Tensor)]
 
 
-def _numerical_jacobian(func, inputs, k, out_index, eps):
+def _numerical_jacobian(func: Callable[..., Any], inputs: Sequence[Any], k: int, out_index: int,
+                        eps: float) -> np.ndarray:
     """d out / d inputs[k] by central differences: shape (out.size, in.size)."""
     x = inputs[k]
     flat = x._data.reshape(-1)
@@ -42,7 +44,7 @@ def _numerical_jacobian(func, inputs, k, out_index, eps):
     return np.stack(columns, axis=1) if columns else np.zeros((out_size, 0))
 
 
-def _analytical_jacobian(out, inputs, k):
+def _analytical_jacobian(out: Tensor, inputs: Sequence[Any], k: int) -> np.ndarray:
     """d out / d inputs[k] by one backward pass with one-hot cotangents."""
     n = out._data.size
     x = inputs[k]
@@ -57,8 +59,9 @@ def _analytical_jacobian(out, inputs, k):
     return np.asarray(g, dtype=np.float64).reshape(n, -1)
 
 
-def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=True,
-              nondet_tol=0.0, check_undefined_grad=True, fast_mode=False, **unused):
+def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
+              rtol: float = 1e-3, raise_exception: bool = True, nondet_tol: float = 0.0,
+              check_undefined_grad: bool = True, fast_mode: bool = False, **unused: Any) -> bool:
     """Check ``func``'s gradients against finite differences (full Jacobians).
 
     Parameters
@@ -109,8 +112,9 @@ def gradcheck(func, inputs, *, eps=1e-6, atol=1e-5, rtol=1e-3, raise_exception=T
     return True
 
 
-def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=1e-3,
-                  gen_non_contig_grad_outputs=False, raise_exception=True, **unused):
+def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = None, *, eps: float = 1e-6,
+                  atol: float = 1e-5, rtol: float = 1e-3, gen_non_contig_grad_outputs: bool = False,
+                  raise_exception: bool = True, **unused: Any) -> bool:
     """Check second derivatives: ``gradcheck`` of the gradient of ``func``.
 
     Random ``grad_outputs`` (float64, requiring grad) are used unless given.
@@ -132,7 +136,7 @@ def gradgradcheck(func, inputs, grad_outputs=None, *, eps=1e-6, atol=1e-5, rtol=
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)
 
-    def first_derivative(*all_args):
+    def first_derivative(*all_args: Any) -> tuple[Tensor, ...]:
         xs, gos = all_args[:n_in], all_args[n_in:]
         outs = _outputs(func, xs)
         ins = [x for x in xs if isinstance(x, Tensor) and x._requires_grad]

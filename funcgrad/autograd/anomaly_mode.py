@@ -8,15 +8,22 @@ It costs a traceback per operation, so it is for debugging, as in PyTorch.
 
 from __future__ import annotations
 
+import functools
 import traceback
 import weakref
+from typing import TYPE_CHECKING, Any, Callable, Sequence, TypeVar, cast
+
+if TYPE_CHECKING:
+    from .node import Node
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["detect_anomaly", "set_detect_anomaly", "is_anomaly_enabled", "is_anomaly_check_nan_enabled"]
 
 # Process-wide, as PyTorch's. A list so that the hot path reads it without a global lookup
 # of a rebound name: [enabled, check_nan].
 _STATE = [False, True]
-_TRACES: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()  # Node -> forward stack
+_TRACES: weakref.WeakKeyDictionary[Node, traceback.StackSummary] = weakref.WeakKeyDictionary()  # Node -> forward stack
 
 
 def is_anomaly_enabled() -> bool:
@@ -42,14 +49,14 @@ class set_detect_anomaly:
     False
     """
 
-    def __init__(self, mode: bool, check_nan: bool = True):
+    def __init__(self, mode: bool, check_nan: bool = True) -> None:
         self._prev = tuple(_STATE)
         _STATE[0], _STATE[1] = bool(mode), bool(check_nan)
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         _STATE[0], _STATE[1] = self._prev
 
 
@@ -69,30 +76,28 @@ class detect_anomaly:
     Function 'SqrtBackward0' returned nan values in its 0th output.
     """
 
-    def __init__(self, check_nan: bool = True):
+    def __init__(self, check_nan: bool = True) -> None:
         self._check_nan = check_nan
-        self._prev = None
+        self._prev: tuple[bool, ...] = ()
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = tuple(_STATE)
         _STATE[0], _STATE[1] = True, self._check_nan
         return None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         _STATE[0], _STATE[1] = self._prev
 
-    def __call__(self, func):
-        import functools
-
+    def __call__(self, func: _F) -> _F:
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             with detect_anomaly(self._check_nan):
                 return func(*args, **kwargs)
 
-        return wrapper
+        return cast(_F, wrapper)
 
 
-def record_trace(node) -> None:
+def record_trace(node: Node) -> None:
     """Remember where the forward operation of ``node`` was called (anomaly mode only)."""
     # Drop funcgrad's own frames at the end: the user wants their line.
     stack = traceback.extract_stack()
@@ -101,7 +106,7 @@ def record_trace(node) -> None:
     _TRACES[node] = stack
 
 
-def check_cotangents(node, grads) -> None:
+def check_cotangents(node: Node, grads: Sequence[Any]) -> None:
     """Raise if a cotangent ``node`` computed holds NaN or infinity (anomaly mode only)."""
     import numpy as np
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sys
 import threading
 from heapq import heappop, heappush
+from typing import TYPE_CHECKING, Any, Sequence, overload
 
 import numpy as np
 
@@ -25,6 +26,10 @@ from .anomaly_mode import _STATE as _ANOMALY
 from .anomaly_mode import check_cotangents
 from .node import SECOND_BACKWARD_MESSAGE, AccumulateGrad, RetainGradHook, tensor_type_name
 
+if TYPE_CHECKING:
+    from .._typing import Array, Shape
+    from .node import Node
+
 __all__ = ["backward", "grad", "run_backward"]
 
 _state = _grad_mode._state
@@ -32,7 +37,7 @@ _OWNED_REFS = 5
 _NEEDS_ONE = (True,)
 
 
-def _as_sequence(x) -> tuple:
+def _as_sequence(x: Any) -> tuple[Any, ...]:
 
     if x is None:
         return ()
@@ -41,11 +46,11 @@ def _as_sequence(x) -> tuple:
     return tuple(x)
 
 
-def _size(shape) -> str:
+def _size(shape: Shape) -> str:
     return repr(Size(shape))
 
 
-def _make_batched_root_grads(outputs, grad_outputs):
+def _make_batched_root_grads(outputs: Sequence[Tensor], grad_outputs: Any) -> list[Any]:
     """Cotangents with a leading batch (one backward pass for many cotangents)."""
     roots = []
     batch = None
@@ -63,7 +68,7 @@ def _make_batched_root_grads(outputs, grad_outputs):
     return roots
 
 
-def _make_root_grads(outputs, grad_outputs, create_graph):
+def _make_root_grads(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None, create_graph: bool) -> list[Any]:
     """The initial cotangent of each output, checked and broadcast to its shape."""
 
     if grad_outputs is None:
@@ -129,11 +134,12 @@ _cast_cotangent = cast_cotangent
 _namespace = namespace
 
 
-def _seq_of(node):
+def _seq_of(node: Node) -> int:
     return node._seq
 
 
-def _needed_nodes(roots, targets):
+def _needed_nodes(roots: list[Node], targets: dict[Node, list[int]]
+                  ) -> tuple[set[Node], dict[Node, tuple[bool, ...]], bool]:
     """Which Nodes the pass must run, when only ``targets`` are wanted.
 
     Returns ``needed`` (every Node from which a target is reachable), ``needs`` (for each
@@ -156,8 +162,9 @@ def _needed_nodes(roots, targets):
                 stack.append(n)
     # Inputs come before their consumers in sequence order: one pass settles every Node.
     order.sort(key=_seq_of)
-    needed = set()
-    needs = {}
+    needed: set[Node] = set()
+    needs: dict[Node, tuple[bool, ...]] = {}
+    flags: tuple[bool, ...]
     for node in order:
         nxt = node._next
         if len(nxt) == 1:
@@ -172,8 +179,19 @@ def _needed_nodes(roots, targets):
     return needed, needs, external
 
 
-def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None, accumulate=True,
-                 batched=False):
+@overload
+def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None,
+                 retain_graph: bool | None, create_graph: bool | None,
+                 targets: None = None, accumulate: bool = True, batched: bool = False) -> None: ...
+@overload
+def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None,
+                 retain_graph: bool | None, create_graph: bool | None,
+                 targets: Sequence[Node], accumulate: bool = True,
+                 batched: bool = False) -> list[Any]: ...
+def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None,
+                 retain_graph: bool | None, create_graph: bool | None,
+                 targets: Sequence[Node] | None = None, accumulate: bool = True,
+                 batched: bool = False) -> Any:
     """Run the tape backward from ``outputs``.
 
     Parameters
@@ -194,7 +212,7 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
         vector-Jacobian products, from one pass.
     """
 
-    root_nodes = []
+    root_nodes: list[Node] = []
     for i, out in enumerate(outputs):
         if not isinstance(out, Tensor):
             raise TypeError(f"element {i} of tensors is a {type(out).__name__}, not a Tensor")
@@ -204,9 +222,11 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
             )
         root_nodes.append(out._grad_fn or out._get_accumulator())
 
-    target_index = None
-    needed = needs_of = None
-    captured = None
+    target_index: dict[Node, list[int]] | None = None
+    needed: set[Node] | None = None
+    needs_of: dict[Node, tuple[bool, ...]] | None = None
+    captured: Any = None  # with targets: the cotangent arriving at each (None: none arrived)
+    grads: tuple[Any, ...] | None
     if targets is not None:
         target_index = {}
         for k, node in enumerate(targets):
@@ -223,8 +243,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
     else:
         root_grads = _make_root_grads(outputs, grad_outputs, create_graph)
 
-    buffers = {}
-    heap = []
+    buffers: dict[Node, Any] = {}
+    heap: list[tuple[int, Node]] = []
     for node, g in zip(root_nodes, root_grads):
         if needed is not None and node not in needed:
             continue
@@ -282,7 +302,8 @@ def run_backward(outputs, grad_outputs, retain_graph, create_graph, targets=None
     return captured
 
 
-def _apply_node(node, g, needs, create_graph, retain_graph):
+def _apply_node(node: Node, g: Any, needs: tuple[bool, ...] | None, create_graph: bool,
+                retain_graph: bool) -> tuple[Any, ...]:
     """Run one Node's VJP rule, summing cotangents down to broadcast inputs' shapes."""
 
     prim = node.primitive
@@ -308,7 +329,7 @@ def _apply_node(node, g, needs, create_graph, retain_graph):
             ans._grad_fn = node
             ans._requires_grad = True
             ans._fw = node._ans_fw
-        args = saved
+        args: list[Any] | tuple[Any, ...] = saved
     else:
         if isinstance(g, Tensor):
             g = g._data
@@ -318,7 +339,7 @@ def _apply_node(node, g, needs, create_graph, retain_graph):
                 args[0] = [a._data if isinstance(a, Tensor) else a for a in args[0]]
         else:
             args = saved
-    grads = prim.vjp(g, needs, ans, *args)
+    grads: tuple[Any, ...] = prim.vjp(g, needs, ans, *args)
     if not retain_graph and node._saves_values:
         node._saved = None
         node._ans = None
@@ -334,17 +355,17 @@ def _apply_node(node, g, needs, create_graph, retain_graph):
     return grads
 
 
-def _sum_to(ct, shape, nb):
+def _sum_to(ct: Any, shape: Shape, nb: int) -> Any:
     return sum_to_shape(ct, shape, nb)
 
 
-def _check_versions(node) -> None:
+def _check_versions(node: Node) -> None:
 
-    for counter, version in node._versions:
+    for counter, version in node._versions or ():
         if counter[0] != version:
             # Name the tensor: a saved input if it is one, else the node's own output.
             described = None
-            for a in node._saved:
+            for a in node._saved or ():
                 if isinstance(a, Tensor) and a._version is counter:
                     described = a
                     break
@@ -362,10 +383,10 @@ def _check_versions(node) -> None:
             )
 
 
-def _run_pre_hooks(node, g, create_graph):
+def _run_pre_hooks(node: Node, g: Any, create_graph: bool) -> Any:
 
     retain = None
-    for hook in list(node._pre_hooks):
+    for hook in list(node._pre_hooks or ()):
         if type(hook) is RetainGradHook:
             retain = hook
             continue
@@ -381,14 +402,16 @@ def _run_pre_hooks(node, g, create_graph):
     return g
 
 
-def _run_post_hooks(node, grads, g):
+def _run_post_hooks(node: Node, grads: Sequence[Any], g: Any) -> None:
 
-    wrap = lambda a: None if a is None else (_from_array(a) if not hasattr(a, "_data") else a)  # noqa: E731
-    for hook in node._post_hooks:
+    def wrap(a: Any) -> Any:
+        return None if a is None else (_from_array(a) if not hasattr(a, "_data") else a)
+
+    for hook in node._post_hooks or ():
         hook(tuple(wrap(a) for a in grads), (wrap(g),))
 
 
-def _check_hook_result(result, grad):
+def _check_hook_result(result: Any, grad: Tensor) -> Any:
 
     data = result._data if isinstance(result, Tensor) else result
     if getattr(data, "shape", None) != grad._data.shape:
@@ -399,7 +422,7 @@ def _check_hook_result(result, grad):
     return result if isinstance(result, Tensor) and _state.enabled else data
 
 
-def _accumulate(node, g, create_graph) -> None:
+def _accumulate(node: AccumulateGrad, g: Any, create_graph: bool) -> None:
     leaf = node._variable_ref
     if leaf._hooks:
 
@@ -420,13 +443,13 @@ _pass = _Pass()
 _accumulate_lock = threading.Lock()
 
 
-def _store_grad(tensor, g, create_graph) -> None:
+def _store_grad(tensor: Tensor, g: Any, create_graph: bool) -> None:
     """Add ``g`` into ``tensor.grad``: in place when possible, as PyTorch does."""
     with _accumulate_lock:
         _store_grad_unlocked(tensor, g, create_graph)
 
 
-def _store_grad_unlocked(tensor, g, create_graph) -> None:
+def _store_grad_unlocked(tensor: Tensor, g: Any, create_graph: bool) -> None:
 
     dtype = tensor._data.dtype
     if create_graph:
@@ -460,8 +483,9 @@ def _store_grad_unlocked(tensor, g, create_graph) -> None:
         current._version[0] += 1
 
 
-def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, inputs=None,
-             grad_variables=None):
+def backward(tensors: Tensor | Sequence[Tensor], grad_tensors: Any = None,
+             retain_graph: bool | None = None, create_graph: bool = False,
+             inputs: Tensor | Sequence[Tensor] | None = None, grad_variables: Any = None) -> None:
     """Compute the sum of gradients of ``tensors`` with respect to the graph's leaves.
 
     Parameters
@@ -515,7 +539,7 @@ def backward(tensors, grad_tensors=None, retain_graph=None, create_graph=False, 
         _pass.active = False
 
 
-def _target_node(t, i):
+def _target_node(t: Any, i: int) -> Node:
 
     if not isinstance(t, Tensor):
         raise TypeError(f"inputs[{i}] is a {type(t).__name__}, not a Tensor")
@@ -524,8 +548,10 @@ def _target_node(t, i):
     return t._grad_fn or t._get_accumulator()
 
 
-def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=False,
-         allow_unused=None, is_grads_batched=False, materialize_grads=False):
+def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
+         grad_outputs: Any = None, retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool | None = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple[Tensor | None, ...]:
     """The gradients of ``outputs`` with respect to ``inputs``, without touching ``.grad``.
 
     Parameters
@@ -574,7 +600,7 @@ def grad(outputs, inputs, grad_outputs=None, retain_graph=None, create_graph=Fal
     targets = [_target_node(t, i) for i, t in enumerate(inputs)]
     captured = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets,
                             accumulate=False, batched=is_grads_batched)
-    result = []
+    result: list[Tensor | None] = []
     for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
             if materialize_grads:

@@ -14,25 +14,27 @@ from __future__ import annotations
 import itertools
 import threading
 
+from .._typing import Shape
+
 __all__ = ["enter_level", "exit_level", "active_levels"]
 
 _next_level = itertools.count(1).__next__
 
 
 class _ForwardState(threading.local):
-    levels = None  # dict: level -> batch shape, per thread; None when no level is open
-    current = None  # the level whose JVP rule is running, if any
+    levels: dict[int, Shape] | None = None  # level -> batch shape; None when no level is open
+    current: int | None = None  # the level whose JVP rule is running, if any
 
 
 _state = _ForwardState()
 
 
-def active_levels() -> dict:
+def active_levels() -> dict[int, Shape]:
     """The open levels of this thread (level -> tangent batch shape)."""
     return _state.levels or {}
 
 
-def enter_level(batch_shape: tuple = ()) -> int:
+def enter_level(batch_shape: Shape = ()) -> int:
     """Open a new forward-mode level whose tangents carry ``batch_shape`` in front."""
     level = _next_level()
     if _state.levels is None:
@@ -41,12 +43,12 @@ def enter_level(batch_shape: tuple = ()) -> int:
     return level
 
 
-def current_level():
+def current_level() -> int | None:
     """The level whose tangents a JVP rule is computing now (None outside JVP rules)."""
     return _state.current
 
 
-def set_current(level):
+def set_current(level: int | None) -> int | None:
     """Set the level a JVP rule is computing; returns the previous one."""
     previous = _state.current
     _state.current = level

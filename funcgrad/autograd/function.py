@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from ..tensor import Tensor, _from_array
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from . import forward_ad, grad_mode
-from ._custom import Packing, _CustomRule, _data, per_batch_row, transpose_linear
+from ._custom import Packing, _CustomRule, per_batch_row, transpose_linear
 from .node import SECOND_BACKWARD_MESSAGE
+
+if TYPE_CHECKING:
+    from .._typing import Array
+    from ..ops._primitive import Primitive
 
 __all__ = ["Function", "FunctionCtx"]
 
@@ -20,17 +27,17 @@ class FunctionCtx:
     ``ctx.needs_input_grad`` says which inputs want a gradient.
     """
 
-    def __init__(self):
-        self._saved = ()
-        self._versions = ()
+    def __init__(self) -> None:
+        self._saved: tuple[Tensor | None, ...] = ()
+        self._versions: tuple[int | None, ...] = ()
         self._freed = False
-        self.needs_input_grad = ()
+        self.needs_input_grad: tuple[bool, ...] = ()
         self.materialize_grads = True
-        self._non_differentiable = set()
-        self._originals = {}  # id of the input forward saw -> the caller's Tensor
-        self._outputs = {}  # id of an output forward returned -> it, as recorded (in backward)
+        self._non_differentiable: set[int] = set()
+        self._originals: dict[int, Tensor] = {}  # id of the input forward saw -> the caller's Tensor
+        self._outputs: dict[int, Any] = {}  # id of an output forward returned -> it, as recorded (in backward)
 
-    def save_for_backward(self, *tensors):
+    def save_for_backward(self, *tensors: Tensor | None) -> None:
         for t in tensors:
             if t is not None and not isinstance(t, Tensor):
                 raise TypeError(
@@ -41,7 +48,7 @@ class FunctionCtx:
         self._versions = tuple(None if t is None else t._version[0] for t in tensors)
 
     @property
-    def saved_tensors(self) -> tuple:
+    def saved_tensors(self) -> tuple[Any, ...]:
         if self._freed:
             raise RuntimeError(SECOND_BACKWARD_MESSAGE)
         for t, version in zip(self._saved, self._versions):
@@ -54,36 +61,37 @@ class FunctionCtx:
         # Saved inputs are the caller's Tensors, so a recorded backward stays connected.
         return tuple(self._originals.get(id(t), self._outputs.get(id(t), t)) for t in self._saved)
 
-    def mark_non_differentiable(self, *tensors):
+    def mark_non_differentiable(self, *tensors: Tensor) -> None:
         self._non_differentiable.update(id(t) for t in tensors)
 
-    def set_materialize_grads(self, value: bool):
+    def set_materialize_grads(self, value: bool) -> None:
         self.materialize_grads = bool(value)
 
-    def mark_dirty(self, *tensors):
+    def mark_dirty(self, *tensors: Tensor) -> None:
         """Accepted for compatibility; funcgrad records the outputs as new values."""
 
 
 class _FunctionState:
     __slots__ = ("ctx", "packing", "arg_positions", "nargs", "output_ids")
 
-    def __init__(self, ctx, packing, arg_positions, nargs, output_ids):
+    def __init__(self, ctx: FunctionCtx, packing: Packing, arg_positions: list[int], nargs: int,
+                 output_ids: list[int]) -> None:
         self.ctx = ctx
         self.packing = packing
         self.arg_positions = arg_positions  # where the Tensor inputs sit among the args
         self.nargs = nargs
         self.output_ids = output_ids  # forward's own output objects (a saved one maps back)
 
-    def __del__(self):
+    def __del__(self) -> None:
         # The node dropped its parameters: the graph was freed or has run backward.
         self.ctx._freed = True
         self.ctx._saved = ()
 
 
 class _FunctionMeta(type):
-    def __init__(cls, name, bases, attrs):
+    def __init__(cls, name: str, bases: tuple[type, ...], attrs: dict[str, Any]) -> None:
         super().__init__(name, bases, attrs)
-        cls._primitive = None
+        cls._primitive: Primitive | None = None
 
 
 class Function(_CustomRule, metaclass=_FunctionMeta):
@@ -119,24 +127,25 @@ class Function(_CustomRule, metaclass=_FunctionMeta):
     """
 
     @staticmethod
-    def forward(ctx, *args, **kwargs):
+    def forward(ctx: Any, *args: Any, **kwargs: Any) -> Any:
         raise NotImplementedError("You must implement the forward function for custom autograd.Function.")
 
     @staticmethod
-    def backward(ctx, *grad_outputs):
+    def backward(ctx: Any, *grad_outputs: Any) -> Any:
         raise NotImplementedError("You must implement either the backward or vjp method for your custom autograd.Function to use it with backward mode AD.")
 
     @classmethod
-    def _get_primitive(cls):
-        if cls.__dict__.get("_primitive") is None:
+    def _get_primitive(cls) -> Primitive:
+        prim: Primitive | None = cls.__dict__.get("_primitive")
+        if prim is None:
             # The output is kept so that a saved output can be given back as the recorded
             # Tensor (with its node) when backward is itself recorded.
-            cls._primitive = cls._make_primitive(f"{cls.__name__}Backward", cls._vjp_rule,
-                                                 cls._jvp_rule, save_output=True)
-        return cls._primitive
+            prim = cls._primitive = cls._make_primitive(f"{cls.__name__}Backward", cls._vjp_rule,
+                                                        cls._jvp_rule, save_output=True)
+        return prim
 
     @classmethod
-    def apply(cls, *args, **kwargs):
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
         ctx = FunctionCtx()
         positions = [i for i, a in enumerate(args) if isinstance(a, Tensor)]
         active = forward_ad.active_levels()
@@ -168,14 +177,15 @@ class Function(_CustomRule, metaclass=_FunctionMeta):
         return result
 
     @classmethod
-    def _vjp_rule(cls, g, needs, ans, inputs, packed, state):
+    def _vjp_rule(cls, g: Any, needs: tuple[bool, ...], ans: Any, inputs: Any, packed: Any,
+                  state: _FunctionState) -> tuple[Any, ...]:
         nb = np.ndim(_data(g)) - np.ndim(_data(packed))
         ctx = state.ctx
         if ans is not None:
             outs = state.packing.unpack(_as_tensor(ans))
             ctx._outputs = dict(zip(state.output_ids, outs))
 
-        def one(g_row):
+        def one(g_row: Any) -> list[Any]:
             grads = [_as_tensor(x) for x in state.packing.unpack(g_row)]
             result = cls.backward(ctx, *grads)
             if not isinstance(result, tuple):
@@ -201,25 +211,25 @@ class Function(_CustomRule, metaclass=_FunctionMeta):
         return tuple(grads)
 
     @classmethod
-    def _jvp_rule(cls, tangents, ans, inputs, packed, state):
+    def _jvp_rule(cls, tangents: Any, ans: Any, inputs: Any, packed: Any, state: _FunctionState) -> Any:
         nb = next(np.ndim(_data(t)) - np.ndim(_data(x)) for t, x in zip(tangents, inputs) if t is not None)
         if "jvp" in _own_methods(cls) and nb == 0:
-            full = [None] * state.nargs
+            full: list[Any] = [None] * state.nargs
             for pos, t, x in zip(state.arg_positions, tangents, inputs):
                 full[pos] = _as_tensor(t if t is not None else np.zeros_like(_data(x)))
-            out = cls.jvp(state.ctx, *full)
+            out = getattr(cls, "jvp")(state.ctx, *full)  # optional: defined only by some subclasses
             outs = list(out) if isinstance(out, tuple) else [out]
             return state.packing.pack(outs) if state.packing.single else _cat_flat(outs)
 
-        def vjp_of(us):
+        def vjp_of(us: list[Tensor]) -> list[Any]:
             return list(cls._vjp_rule(us[0], (True,) * len(inputs), None, inputs, packed, state))
 
         (jt,) = transpose_linear(vjp_of, [packed], list(tangents), nb)
         return jt
 
 
-def _own_methods(cls):
-    names = set()
+def _own_methods(cls: type) -> set[str]:
+    names: set[str] = set()
     for klass in cls.__mro__:
         if klass is Function:
             break
@@ -227,13 +237,13 @@ def _own_methods(cls):
     return names
 
 
-def _cat_flat(outs):
+def _cat_flat(outs: list[Any]) -> Any:
     from .. import ops
 
     return ops.cat(tuple(ops.reshape(o, (-1,)) for o in outs), 0)
 
 
-def _plain(a):
+def _plain(a: Any) -> Any:
     """An input as forward sees it: the same data, outside every graph (PyTorch runs
     forward under no_grad; funcgrad also hides forward-mode tangents)."""
     if isinstance(a, Tensor):
@@ -244,5 +254,5 @@ def _plain(a):
     return a
 
 
-def _as_tensor(x):
+def _as_tensor(x: Any) -> Tensor:
     return x if isinstance(x, Tensor) else _from_array(x)

@@ -7,26 +7,36 @@ of outputs gives a tuple (per output) of those.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, Callable, Literal
+
+from typing_extensions import TypeAlias
+
 from .. import transforms as _t
 from ..tensor import Tensor, _from_array
 
+if TYPE_CHECKING:
+    from .._typing import PyTree
+
 __all__ = ["jacobian", "hessian", "vjp", "jvp", "hvp", "vhp"]
 
+#: A Tensor, or a tuple of them (one per argument of the function).
+Tensors: TypeAlias = Any  # Tensor | tuple[Tensor, ...]
 
-def _tuple(x):
+
+def _tuple(x: Any) -> tuple[tuple[Any, ...], bool]:
     return (x, False) if isinstance(x, tuple) else ((x,), True)
 
 
-def _check_inputs(inputs, name):
+def _check_inputs(inputs: tuple[Any, ...], name: str) -> None:
     for i, x in enumerate(inputs):
         if not isinstance(x, Tensor):
             raise TypeError(f"The inputs given to {name} must be either a Tensor or a tuple of Tensors but the value at index {i} has type {type(x).__name__}.")
 
 
-def _finish(tree, create_graph):
+def _finish(tree: PyTree, create_graph: bool) -> PyTree:
     from .. import tree as _tree
 
-    def fix(v):
+    def fix(v: Any) -> Any:
         if isinstance(v, Tensor):
             return v if create_graph else _from_array(v._data)
         return _from_array(v) if v is not None else v
@@ -34,14 +44,15 @@ def _finish(tree, create_graph):
     return _tree.map(fix, tree)
 
 
-def _as_tensors(inputs, create_graph):
+def _as_tensors(inputs: tuple[Tensor, ...], create_graph: bool) -> tuple[Tensor, ...]:
     # Without create_graph the inputs are taken as constants: the results do not depend
     # on the caller's graph.
     return tuple(x if create_graph else _from_array(x._data) for x in inputs)
 
 
-def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
-             strategy="reverse-mode"):
+def jacobian(func: Callable[..., Any], inputs: Tensors, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False,
+             strategy: Literal["reverse-mode", "forward-mode"] = "reverse-mode") -> Any:
     """The Jacobian of ``func`` at ``inputs`` (PyTorch's signature).
 
     ``strategy="forward-mode"`` uses :func:`funcgrad.jacfwd`; both run in one pass.
@@ -63,8 +74,9 @@ def jacobian(func, inputs, create_graph=False, strict=False, vectorize=False,
     return _finish(jac, create_graph)
 
 
-def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
-            outer_jacobian_strategy="reverse-mode"):
+def hessian(func: Callable[..., Any], inputs: Tensors, create_graph: bool = False, strict: bool = False,
+            vectorize: bool = False,
+            outer_jacobian_strategy: Literal["reverse-mode", "forward-mode"] = "reverse-mode") -> Any:
     """The Hessian of scalar ``func`` at ``inputs`` (PyTorch's signature).
 
     Examples
@@ -82,7 +94,8 @@ def hessian(func, inputs, create_graph=False, strict=False, vectorize=False,
     return _finish(hess, create_graph)
 
 
-def vjp(func, inputs, v=None, create_graph=False, strict=False):
+def vjp(func: Callable[..., Any], inputs: Tensors, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), v^T J)`` (PyTorch's signature); ``v`` may be omitted for a
     one-element output.
 
@@ -102,7 +115,8 @@ def vjp(func, inputs, v=None, create_graph=False, strict=False):
     return _finish(out, create_graph), _finish(grads[0] if single_in else grads, create_graph)
 
 
-def jvp(func, inputs, v=None, create_graph=False, strict=False):
+def jvp(func: Callable[..., Any], inputs: Tensors, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), J v)`` (PyTorch's signature), by forward mode.
 
     Examples
@@ -121,7 +135,8 @@ def jvp(func, inputs, v=None, create_graph=False, strict=False):
     return _finish(out, create_graph), _finish(tangent, create_graph)
 
 
-def hvp(func, inputs, v=None, create_graph=False, strict=False):
+def hvp(func: Callable[..., Any], inputs: Tensors, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), H v)`` for scalar ``func`` (PyTorch's signature).
 
     Examples
@@ -143,12 +158,13 @@ def hvp(func, inputs, v=None, create_graph=False, strict=False):
     return _finish(out, create_graph), _finish(hv, create_graph)
 
 
-def vhp(func, inputs, v=None, create_graph=False, strict=False):
+def vhp(func: Callable[..., Any], inputs: Tensors, v: Any = None, create_graph: bool = False,
+        strict: bool = False) -> tuple[Any, Any]:
     """``(func(inputs), v^T H)``: equal to :func:`hvp`, the Hessian being symmetric."""
     return hvp(func, inputs, v, create_graph, strict)
 
 
-def _unit_like(value, name):
+def _unit_like(value: Any, name: str) -> Tensor:
     data = value._data if isinstance(value, Tensor) else None
     if data is None or data.size != 1:
         raise RuntimeError(

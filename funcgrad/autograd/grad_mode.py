@@ -4,6 +4,11 @@ from __future__ import annotations
 
 import functools
 import threading
+from typing import Any, Callable, TypeVar, cast, overload
+
+from typing_extensions import Self
+
+_F = TypeVar("_F", bound=Callable[..., Any])
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "is_grad_enabled"]
 
@@ -37,19 +42,19 @@ class _GradModeContext:
     __slots__ = ("_prev",)
     _mode: bool
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         self._prev = _state.enabled
         _state.enabled = self._mode
         return None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         _state.enabled = self._prev
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         mode = self._mode
 
         @functools.wraps(func)
-        def wrapper(*args, **kwargs):
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
             prev = _state.enabled
             _state.enabled = mode
             try:
@@ -57,9 +62,17 @@ class _GradModeContext:
             finally:
                 _state.enabled = prev
 
-        return wrapper
+        return cast(_F, wrapper)
 
-    def __new__(cls, func=None):
+    # ``no_grad()`` is a context manager; ``no_grad(f)`` is ``f`` decorated. mypy honours
+    # the overload's return type but insists that ``__new__`` return an instance.
+    @overload
+    def __new__(cls, func: _F) -> _F: ...  # type: ignore[misc]  # see above
+
+    @overload
+    def __new__(cls, func: None = None) -> Self: ...
+
+    def __new__(cls, func: Callable[..., Any] | None = None) -> Any:
         self = object.__new__(cls)
         if func is not None and callable(func):
             # ``@no_grad`` without parentheses, as recent PyTorch accepts.
@@ -119,7 +132,7 @@ class set_grad_enabled(_GradModeContext):
 
     __slots__ = ("_mode",)
 
-    def __new__(cls, mode: bool):
+    def __new__(cls, mode: bool) -> Self:
         return object.__new__(cls)
 
     def __init__(self, mode: bool) -> None:
@@ -127,13 +140,13 @@ class set_grad_enabled(_GradModeContext):
         self._mode = bool(mode)
         _state.enabled = self._mode
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         return None
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         _state.enabled = self._prev
 
-    def __call__(self, func):
+    def __call__(self, func: _F) -> _F:
         # As a decorator the mode applies inside the function only: undo the call's effect.
         _state.enabled = self._prev
         return super().__call__(func)

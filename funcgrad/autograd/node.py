@@ -10,6 +10,13 @@ from __future__ import annotations
 
 import itertools
 import weakref
+from typing import TYPE_CHECKING, Any, Callable
+
+from .._typing import Array, Shape
+
+if TYPE_CHECKING:
+    from ..ops._primitive import Primitive
+    from ..tensor import Tensor
 
 __all__ = ["Node", "AccumulateGrad", "SECOND_BACKWARD_MESSAGE"]
 
@@ -40,7 +47,7 @@ _TYPE_NAMES = {
 }
 
 
-def tensor_type_name(array) -> str:
+def tensor_type_name(array: Array) -> str:
     """PyTorch's legacy type name of an array (``funcgrad.FloatTensor`` for float32)."""
     name = _TYPE_NAMES.get(str(array.dtype), str(array.dtype))
     return "funcgrad." + name
@@ -80,7 +87,18 @@ class Node:
         "_post_hooks",
         "__weakref__",
     )
-    primitive = None  # set on each subclass: the Primitive this node runs the rules of
+    _next: tuple[Node | None, ...]
+    _saved: tuple[Any, ...] | None
+    _ans: Array  # None when the rule does not need it
+    _ans_fw: dict[int, Any] | None
+    _shapes: tuple[Shape, ...] | None
+    _versions: tuple[tuple[list[int], int], ...] | None
+    _seq: int
+    _pre_hooks: list[Any] | None  # _TupleHook, RetainGradHook or a Tensor hook
+    _post_hooks: list[Callable[[tuple[Tensor | None, ...], tuple[Tensor | None, ...]], Any]] | None
+    # Set on each subclass: the Primitive this node runs the rules of. Only Node itself and
+    # AccumulateGrad (never run as a rule) keep None, so it is typed as always there.
+    primitive: Primitive = None  # type: ignore[assignment]
     _saves_values = False  # whether freeing the node loses anything its rule needs
 
     def name(self) -> str:
@@ -88,21 +106,21 @@ class Node:
         return type(self).__name__
 
     @property
-    def next_functions(self) -> tuple:
+    def next_functions(self) -> tuple[tuple[Node | None, int], ...]:
         return tuple((n, 0) for n in self._next)
 
     @property
-    def metadata(self) -> dict:
+    def metadata(self) -> dict[str, Any]:
         return {}
 
-    def register_hook(self, fn):
+    def register_hook(self, fn: Callable[[tuple[Tensor | None, ...], tuple[Tensor | None, ...]], Any]) -> _RemovableHandle:
         """Register ``fn(grad_inputs, grad_outputs)``, called after this node has run."""
         if self._post_hooks is None:
             self._post_hooks = []
         self._post_hooks.append(fn)
         return _RemovableHandle(self._post_hooks, fn)
 
-    def register_prehook(self, fn):
+    def register_prehook(self, fn: Callable[[tuple[Tensor, ...]], Any]) -> _RemovableHandle:
         """Register ``fn(grad_outputs)``, called before this node runs; may return new grads."""
         if self._pre_hooks is None:
             self._pre_hooks = []
@@ -112,7 +130,7 @@ class Node:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {id(self):#x}>"
 
-    def __call__(self, *grads):
+    def __call__(self, *grads: Any) -> Any:
         raise RuntimeError(
             f"{self.name()} is run by the engine; call backward() or funcgrad.autograd.grad()"
         )
@@ -123,10 +141,10 @@ class _TupleHook:
 
     __slots__ = ("fn",)
 
-    def __init__(self, fn):
+    def __init__(self, fn: Callable[[tuple[Tensor, ...]], Any]) -> None:
         self.fn = fn
 
-    def __call__(self, grad):
+    def __call__(self, grad: Tensor) -> Any:
         result = self.fn((grad,))
         if result is None:
             return None
@@ -138,7 +156,7 @@ class _RemovableHandle:
 
     __slots__ = ("_hooks", "_hook")
 
-    def __init__(self, hooks: list, hook):
+    def __init__(self, hooks: list[Any], hook: Any) -> None:
         self._hooks = hooks
         self._hook = hook
 
@@ -148,10 +166,10 @@ class _RemovableHandle:
         except ValueError:
             pass
 
-    def __enter__(self):
+    def __enter__(self) -> _RemovableHandle:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.remove()
 
 
@@ -160,7 +178,7 @@ class AccumulateGrad(Node):
 
     __slots__ = ("_variable_ref",)
 
-    def __init__(self, variable):
+    def __init__(self, variable: Tensor) -> None:
         # The graph holds the leaf strongly (as PyTorch's does); the leaf holds this node
         # weakly, so a dropped graph frees it and no cycle forms.
         self._variable_ref = variable
@@ -175,7 +193,7 @@ class AccumulateGrad(Node):
         self._post_hooks = None
 
     @property
-    def variable(self):
+    def variable(self) -> Tensor:
         """The leaf Tensor this node accumulates into."""
         return self._variable_ref
 
@@ -185,5 +203,5 @@ class RetainGradHook:
 
     __slots__ = ("tensor_ref",)
 
-    def __init__(self, tensor):
+    def __init__(self, tensor: Tensor) -> None:
         self.tensor_ref = weakref.ref(tensor)

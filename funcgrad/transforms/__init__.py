@@ -5,6 +5,8 @@
 over reverse. They nest to any order and compose with ``Tensor.backward``.
 """
 
+from __future__ import annotations
+
 from .checkpoint import checkpoint
 from .custom import custom_jvp, custom_vjp, stop_gradient
 from .forward import hessian, hvp, jacfwd, jvp, linearize

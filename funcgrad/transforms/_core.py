@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import numbers
 import threading
+from typing import TYPE_CHECKING, Any, Literal, Sequence, Union
 
 import numpy as np
+from typing_extensions import TypeAlias
 
 from .. import ops
 from .. import tree as _tree
@@ -21,7 +23,17 @@ from ..backend import namespace
 from ..ops.linalg import mark_identity
 from ..tensor import Tensor, _from_array
 
-__all__ = []
+if TYPE_CHECKING:
+    from .._typing import Array, PyTree, Shape
+    from ..autograd.node import Node
+    from ..tree import TreeDef
+
+__all__: list[str] = []
+
+#: ``argnums`` as the transforms take it: one position, or several.
+Argnums: TypeAlias = Union[int, Sequence[int]]
+#: What kind of value an input was, for results that mirror it (see :func:`like_of`).
+Like: TypeAlias = Literal["tensor", "scalar", "array"]
 
 
 class _Nesting(threading.local):
@@ -36,10 +48,10 @@ class nested:
 
     __slots__ = ()
 
-    def __enter__(self):
+    def __enter__(self) -> None:
         _nesting.depth += 1
 
-    def __exit__(self, *exc):
+    def __exit__(self, *exc: object) -> None:
         _nesting.depth -= 1
 
 
@@ -47,14 +59,17 @@ def depth() -> int:
     return _nesting.depth
 
 
-def argnums_tuple(argnums, nargs, name):
+def argnums_tuple(argnums: Argnums, nargs: int, name: str) -> tuple[tuple[int, ...], bool]:
     """``argnums`` as a tuple of valid indices; whether a single int was given."""
-    single = isinstance(argnums, numbers.Integral)
-    nums = (argnums,) if single else tuple(argnums)
+    nums: tuple[Any, ...]  # each checked below to be an integer in range
+    if isinstance(argnums, (int, numbers.Integral)):
+        single, nums = True, (argnums,)
+    else:
+        single, nums = False, tuple(argnums)
     if not nums:
         raise ValueError(f"{name}: argnums must name at least one argument")
     for n in nums:
-        if not isinstance(n, numbers.Integral) or not -nargs <= n < nargs:
+        if not isinstance(n, numbers.Integral) or not -nargs <= int(n) < nargs:
             raise ValueError(
                 f"{name}: argnums {argnums!r} is out of range for a function called with "
                 f"{nargs} positional argument{'s' if nargs != 1 else ''}"
@@ -62,7 +77,7 @@ def argnums_tuple(argnums, nargs, name):
     return tuple(n % nargs for n in nums), single
 
 
-def as_array(x, name, what="inputs"):
+def as_array(x: Any, name: str, what: str = "inputs") -> Array:
     """A leaf value as an array (Python numbers as NumPy, float64 for floats)."""
     if isinstance(x, Tensor):
         return x._data
@@ -79,7 +94,7 @@ def as_array(x, name, what="inputs"):
     return arr
 
 
-def check_inexact(arr, name):
+def check_inexact(arr: Array, name: str) -> None:
     if arr.dtype.kind not in "fc":
         raise TypeError(
             f"{name} requires real- or complex-valued (floating-point) inputs, but got "
@@ -87,17 +102,17 @@ def check_inexact(arr, name):
         )
 
 
-def is_traced(x) -> bool:
+def is_traced(x: Any) -> bool:
     """Whether ``x`` is a Tensor an enclosing transform (or the tape) is differentiating."""
     return isinstance(x, Tensor) and (x._requires_grad or bool(x._fw and _open_levels(x._fw)))
 
 
-def _open_levels(fw):
+def _open_levels(fw: dict[int, Any]) -> list[int]:
     active = forward_ad.active_levels()
     return [lv for lv in fw if lv in active]
 
 
-def reverse_input(x, name):
+def reverse_input(x: Any, name: str) -> Tensor:
     """A fresh Tensor requiring grad, with the value of ``x`` (still connected to the
     enclosing transforms when ``x`` is traced by them)."""
     if type(x) is np.ndarray and x.dtype.kind in "fc":  # the common case, quickly
@@ -107,20 +122,20 @@ def reverse_input(x, name):
     arr = as_array(x, name)
     check_inexact(arr, name)
     if isinstance(x, Tensor) and is_traced(x):
-        t = ops.alias(x)  # a new node: this transform's own input
-        if not t._requires_grad:  # only forward-traced: start the tape here
-            t._requires_grad = True
-        return t
+        own: Tensor = ops.alias(x)  # a new node: this transform's own input
+        if not own._requires_grad:  # only forward-traced: start the tape here
+            own._requires_grad = True
+        return own
     t = _from_array(arr)
     t._requires_grad = True
     return t
 
 
-def target_node(t: Tensor):
+def target_node(t: Tensor) -> Node:
     return t._grad_fn or t._get_accumulator()
 
 
-def like_of(x):
+def like_of(x: Any) -> Like:
     """What kind of value ``x`` is, for results that mirror it."""
     if isinstance(x, Tensor):
         return "tensor"
@@ -129,7 +144,7 @@ def like_of(x):
     return "array"
 
 
-def mirror(value, like):
+def mirror(value: Any, like: Like) -> Any:
     """``value`` (a Tensor, an array or None) as the kind of value the input was.
 
     Inside an enclosing transform results stay Tensors, so it can differentiate them.
@@ -146,19 +161,19 @@ def mirror(value, like):
     return data
 
 
-def mirror_tree(tree, like):
+def mirror_tree(tree: PyTree, like: Like) -> PyTree:
     """Mirror every Tensor leaf of ``tree``; other leaves pass through."""
     if isinstance(tree, Tensor):
         return mirror(tree, like)
     return _tree.map(lambda v: mirror(v, like) if isinstance(v, Tensor) else v, tree)
 
 
-def zeros_for(value, batch=()):
+def zeros_for(value: Any, batch: Shape = ()) -> Array:
     data = value._data if isinstance(value, Tensor) else np.asarray(value)
     return namespace(data).zeros(tuple(batch) + data.shape, dtype=data.dtype)
 
 
-def one_hot_blocks(arrays, span):
+def one_hot_blocks(arrays: Sequence[Array], span: tuple[int, int]) -> list[Array]:
     """Rows ``span = (start, stop)`` of the identity over all elements of ``arrays``, split
     per array: one block of shape ``(stop - start,) + array.shape`` each.
 
@@ -166,7 +181,8 @@ def one_hot_blocks(arrays, span):
     is a whole identity matrix is recorded as one, so products with it cost no GEMM.
     """
     start, stop = span
-    blocks, offset = [], 0
+    blocks: list[Array] = []
+    offset = 0
     for arr in arrays:
         xp = namespace(arr)
         size = arr.size
@@ -182,12 +198,12 @@ def one_hot_blocks(arrays, span):
     return blocks
 
 
-def output_leaves(out, name):
+def output_leaves(out: PyTree, name: str) -> tuple[list[Tensor], TreeDef]:
     """The leaves of a function's output pytree, each a Tensor, and its structure."""
     if isinstance(out, Tensor):  # the commonest output: no tree to walk
         return [out], _tree.LEAF
     leaves, treedef = _tree.flatten(out)
-    result = []
+    result: list[Tensor] = []
     for leaf in leaves:
         if isinstance(leaf, Tensor):
             result.append(leaf)
@@ -203,7 +219,7 @@ def output_leaves(out, name):
     return result, treedef
 
 
-def split_aux(out, has_aux, name):
+def split_aux(out: Any, has_aux: bool, name: str) -> tuple[Any, Any]:
     if not has_aux:
         return out, None
     if not (isinstance(out, (tuple, list)) and len(out) == 2):

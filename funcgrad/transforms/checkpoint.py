@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import functools
+from typing import Any, Callable, TypeVar
+
+from typing_extensions import ParamSpec
 
 from ..autograd import grad_mode
 from .custom import custom_vjp
@@ -10,15 +13,19 @@ from .reverse import vjp
 
 __all__ = ["checkpoint"]
 
+P = ParamSpec("P")
+R = TypeVar("R")
 
-def checkpoint(f):
+
+def checkpoint(f: Callable[P, R]) -> Callable[P, R]:
     """``f`` that keeps no intermediate values for backward: it recomputes them.
 
     The forward pass runs without recording, so only ``f``'s inputs are saved; the backward
     pass runs ``f`` again, recorded, and pulls the cotangent back through it. Memory for
     ``f``'s intermediates is traded for one more forward pass. It composes with every
     transform (second order recomputes too; ``jvp`` goes through the transposed rule).
-    ``f``'s arguments are the values to differentiate (arrays, Tensors, pytrees of them).
+    ``f``'s arguments are the values to differentiate (arrays, Tensors, pytrees of them);
+    arguments given by keyword are differentiated too, taken at their positions.
 
     Examples
     --------
@@ -29,15 +36,16 @@ def checkpoint(f):
     """
 
     @functools.wraps(f)
-    def recompute(*args):
-        return f(*args)
+    def recompute(*args: P.args, **kwargs: P.kwargs) -> R:
+        return f(*args, **kwargs)
 
-    def forward(*args):
+    # custom_vjp hands its rules every argument by position: kwargs stay empty.
+    def forward(*args: P.args, **kwargs: P.kwargs) -> tuple[R, tuple[Any, ...]]:
         with grad_mode.no_grad():  # nothing recorded, so nothing of f's kept
-            out = f(*args)
+            out = f(*args, **kwargs)
         return out, args
 
-    def backward(args, cotangent):
+    def backward(args: tuple[Any, ...], cotangent: Any) -> tuple[Any, ...]:
         _, pull_back = vjp(f, *args)  # the forward again, recorded this time
         return pull_back(cotangent)
 

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Any, Callable, Literal, Sequence, overload
 
 import numpy as np
+from typing_extensions import ParamSpec
 
 from .. import ops
 from .. import tree as _tree
@@ -15,9 +17,15 @@ from ..ops.ufuncs import cast_cotangent
 from ..backend import namespace
 from ..tensor import Tensor, _from_array
 from ._core import (
-    argnums_tuple, depth, is_traced, like_of, mirror, mirror_tree, nested, one_hot_blocks, output_leaves,
-    reverse_input, split_aux, target_node, zeros_for,
+    Argnums, Like, argnums_tuple, depth, is_traced, like_of, mirror, mirror_tree, nested, one_hot_blocks,
+    output_leaves, reverse_input, split_aux, target_node, zeros_for,
 )
+
+if TYPE_CHECKING:
+    from .._typing import Array, PyTree, Shape
+    from ..tree import TreeDef
+
+P = ParamSpec("P")
 
 __all__ = ["vjp", "grad", "value_and_grad", "jacrev", "jacobian"]
 
@@ -26,14 +34,24 @@ class _Traced:
     """One call of ``f`` on fresh traced inputs: what a reverse-mode transform pulls back."""
 
     __slots__ = ("out", "aux", "leaves", "structure", "nums", "single", "likes", "traced_inputs")
+    out: PyTree
+    aux: PyTree
+    leaves: list[Tensor]  # the fresh inputs, one per leaf of the differentiated arguments
+    structure: list[tuple[TreeDef, int, int]]  # per argument: (treedef, first leaf, leaf count)
+    nums: tuple[int, ...]
+    single: bool
+    likes: list[Like]
+    traced_inputs: bool
 
-    def __init__(self, f, args, argnums, has_aux, name):
+    def __init__(self, f: Callable[..., Any], args: Sequence[Any], argnums: Argnums, has_aux: bool,
+                 name: str) -> None:
         # A transform records even where grad mode is off (inside no_grad, or in a backward
         # pass that runs user code): as in torch.func, an outer no_grad does not apply.
         with enable_grad():
             self._trace(f, args, argnums, has_aux, name)
 
-    def _trace(self, f, args, argnums, has_aux, name):
+    def _trace(self, f: Callable[..., Any], args: Sequence[Any], argnums: Argnums, has_aux: bool,
+               name: str) -> None:
         self.nums, self.single = argnums_tuple(argnums, len(args), name)
         new_args = list(args)
         self.leaves, self.structure, self.likes = [], [], []
@@ -56,10 +74,11 @@ class _Traced:
         self.out, self.aux = split_aux(out, has_aux, name)
 
     @property
-    def like(self):
+    def like(self) -> Like:
         return self.likes[0] if self.likes else "array"
 
-    def pull_back(self, out_leaves, cotangents, retain_graph, batched=False):
+    def pull_back(self, out_leaves: Sequence[Tensor], cotangents: Sequence[Any], retain_graph: bool,
+                  batched: bool = False) -> list[Any]:
         """The cotangent (or batch of them) at each input leaf; None where it is zero."""
         pairs = [(o, c) for o, c in zip(out_leaves, cotangents) if o._requires_grad]
         if not pairs:
@@ -76,18 +95,18 @@ class _Traced:
         retain = True if retain_graph else None
         return run_backward(outs, cts, retain, create, targets, accumulate=False, batched=batched)
 
-    def per_argument(self, values, wrap=lambda v, like: mirror(v, like)):
+    def per_argument(self, values: Sequence[Any], wrap: Callable[[Any, Like], Any] = mirror) -> Any:
         """Group per-leaf values back into the differentiated arguments' structures."""
-        grouped = []
+        grouped: list[PyTree] = []
         for treedef, start, count in self.structure:
             grouped.append(_tree.unflatten(treedef, [wrap(v, self.likes[start + k]) for k, v in enumerate(values[start:start + count])]))
         return grouped[0] if self.single else tuple(grouped)
 
 
-def _owned(values):
+def _owned(values: Sequence[Any]) -> list[Any]:
     """Arrays the caller may keep and write: no aliases of each other or read-only views."""
-    seen = set()
-    result = []
+    seen: set[int] = set()
+    result: list[Any] = []
     for v in values:
         if v is not None and not isinstance(v, Tensor):
             if id(v) in seen or v.base is not None or not v.flags.writeable:
@@ -98,17 +117,28 @@ def _owned(values):
     return result
 
 
-def _filled(values, leaves, batch=()):
+def _filled(values: Sequence[Any], leaves: Sequence[Tensor], batch: Shape = ()) -> list[Any]:
     return [zeros_for(t, batch) if v is None else v for v, t in zip(values, leaves)]
 
 
-def _in_input_dtypes(values, leaves):
+def _in_input_dtypes(values: Sequence[Any], leaves: Sequence[Tensor]) -> list[Any]:
     """Gradients in their inputs' dtypes (a float32 input gets a float32 gradient, as in
     JAX and PyTorch, even where the function computed in float64)."""
     return [cast_cotangent(v, t._data.dtype) for v, t in zip(values, leaves)]
 
 
-def vjp(f, *primals, has_aux=False):
+#: The function :func:`vjp` returns: cotangents of the output to a tuple, one per primal.
+VJPFn = Callable[[Any], tuple[Any, ...]]
+
+
+@overload
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: Literal[False] = False) -> tuple[Any, VJPFn]: ...
+@overload
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: Literal[True]) -> tuple[Any, VJPFn, Any]: ...
+@overload
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool) -> tuple[Any, VJPFn] | tuple[Any, VJPFn, Any]: ...
+def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False
+        ) -> tuple[Any, VJPFn] | tuple[Any, VJPFn, Any]:
     """The output of ``f(*primals)`` and a function pulling cotangents back to the inputs.
 
     Parameters
@@ -140,13 +170,13 @@ def vjp(f, *primals, has_aux=False):
     traced = _Traced(f, primals, tuple(range(len(primals))), has_aux, "vjp")
     out_leaves, out_treedef = output_leaves(traced.out, "vjp")
 
-    def vjp_fn(cotangent):
+    def vjp_fn(cotangent: PyTree) -> tuple[Any, ...]:
         ct_leaves, ct_treedef = _tree.flatten(cotangent)
         if ct_treedef != out_treedef:
             raise ValueError(
                 f"vjp: the cotangent has structure {ct_treedef} but the output has {out_treedef}"
             )
-        cts = []
+        cts: list[Any] = []
         for i, (o, c) in enumerate(zip(out_leaves, ct_leaves)):
             c_data = c._data if isinstance(c, Tensor) else np.asarray(c) if not hasattr(c, "shape") else c
             if tuple(c_data.shape) != o._data.shape:
@@ -174,7 +204,7 @@ def vjp(f, *primals, has_aux=False):
     return out, vjp_fn
 
 
-def _check_holomorphic_inputs(leaves, name):
+def _check_holomorphic_inputs(leaves: Sequence[Tensor], name: str) -> None:
     for t in leaves:
         if t._data.dtype.kind != "c":
             raise TypeError(
@@ -183,7 +213,7 @@ def _check_holomorphic_inputs(leaves, name):
             )
 
 
-def _check_output_kinds(out_leaves, name, holomorphic):
+def _check_output_kinds(out_leaves: Sequence[Tensor], name: str, holomorphic: bool) -> None:
     """Real outputs unless holomorphic (then complex), as JAX requires: for a complex output
     of a function that is not holomorphic, a single cotangent does not define the result."""
     for o in out_leaves:
@@ -196,7 +226,7 @@ def _check_output_kinds(out_leaves, name, holomorphic):
             raise TypeError(f"{name} requires real-valued (floating-point) outputs, but the function returned {o._data.dtype}.{hint}")
 
 
-def _scalar_output(out_leaves, name):
+def _scalar_output(out_leaves: Sequence[Tensor], name: str) -> Tensor:
     if not out_leaves:
         raise TypeError(f"{name} requires the function to return a scalar (one-element) array, but it returned None or an empty pytree")
     if len(out_leaves) != 1 or out_leaves[0]._data.size != 1:
@@ -209,7 +239,8 @@ def _scalar_output(out_leaves, name):
     return out_leaves[0]
 
 
-def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
+def value_and_grad(f: Callable[P, Any], argnums: Argnums = 0, has_aux: bool = False,
+                   holomorphic: bool = False) -> Callable[P, tuple[Any, Any]]:
     """A function returning ``(f(*args), gradient)``; see :func:`grad`.
 
     Examples
@@ -220,7 +251,8 @@ def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
     """
 
     @functools.wraps(f)
-    def value_and_grad_f(*args, **kwargs):
+    def value_and_grad_f(*args: P.args, **kwargs: P.kwargs) -> tuple[Any, Any]:
+        f_: Callable[..., Any]
         if kwargs:
             f_ = functools.partial(f, **kwargs)
         else:
@@ -244,7 +276,8 @@ def value_and_grad(f, argnums=0, has_aux=False, holomorphic=False):
     return value_and_grad_f
 
 
-def grad(f, argnums=0, has_aux=False, holomorphic=False):
+def grad(f: Callable[P, Any], argnums: Argnums = 0, has_aux: bool = False,
+         holomorphic: bool = False) -> Callable[P, Any]:
     """The gradient of a scalar-valued ``f`` with respect to argument(s) ``argnums``.
 
     Parameters
@@ -274,7 +307,7 @@ def grad(f, argnums=0, has_aux=False, holomorphic=False):
     vg = value_and_grad(f, argnums, has_aux, holomorphic)
 
     @functools.wraps(f)
-    def grad_f(*args, **kwargs):
+    def grad_f(*args: P.args, **kwargs: P.kwargs) -> Any:
         value, g = vg(*args, **kwargs)
         if has_aux:
             return g, value[1]
@@ -283,18 +316,21 @@ def grad(f, argnums=0, has_aux=False, holomorphic=False):
     return grad_f
 
 
-def _jacobian_tree(out_treedef, out_leaves, per_out_in, traced):
+def _jacobian_tree(out_treedef: TreeDef, out_leaves: Sequence[Tensor], per_out_in: Sequence[Sequence[Any]],
+                   traced: _Traced) -> PyTree:
     """Nest Jacobian blocks as JAX does: the output's structure, each leaf the inputs'."""
     return _tree.unflatten(out_treedef, [traced.per_argument(row) for row in per_out_in])
 
 
-def jacrev(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
+def jacrev(f: Callable[P, Any], argnums: Argnums = 0, has_aux: bool = False,
+           chunk_size: int | None = None, holomorphic: bool = False) -> Callable[P, Any]:
     """The Jacobian of ``f`` by reverse mode: all rows in one backward pass.
 
     A batch of one-hot cotangents (one per output element) goes through the tape at once;
     ``chunk_size`` splits it into passes of at most that many rows, to bound memory.
     The Jacobian of an output of shape ``out`` with respect to an input of shape ``in``
-    has shape ``out + in``; pytrees nest as in JAX (output structure outside).
+    has shape ``out + in``; pytrees nest as in JAX (output structure outside). Keyword
+    arguments are passed to ``f`` and not differentiated.
 
     Examples
     --------
@@ -306,8 +342,10 @@ def jacrev(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     """
 
     @functools.wraps(f)
-    def jacrev_f(*args):
-        traced = _Traced(f, args, argnums, has_aux, "jacrev")
+    def jacrev_f(*args: P.args, **kwargs: P.kwargs) -> Any:
+        # Keyword arguments are passed through, not differentiated (as in grad).
+        f_: Callable[..., Any] = functools.partial(f, **kwargs) if kwargs else f
+        traced = _Traced(f_, args, argnums, has_aux, "jacrev")
         out_leaves, out_treedef = output_leaves(traced.out, "jacrev")
         _check_output_kinds(out_leaves, "jacrev", holomorphic)
         if holomorphic:
@@ -344,11 +382,11 @@ def jacrev(f, argnums=0, has_aux=False, chunk_size=None, holomorphic=False):
     return jacrev_f
 
 
-def _shape_of(value):
+def _shape_of(value: Any) -> Shape:
     return value._data.shape if isinstance(value, Tensor) else np.shape(value)
 
 
-def _concat(parts):
+def _concat(parts: Sequence[Any]) -> Any:
     return parts[0] if len(parts) == 1 else ops.cat(tuple(parts), 0)
 
 
