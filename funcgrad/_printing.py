@@ -6,24 +6,28 @@ ones.  It works on plain NumPy arrays and is not performance sensitive, so
 it favours clarity over speed.
 """
 
+from __future__ import annotations
+
 import math
+from typing import Any
 
 import numpy as np
 
 __all__ = ["tensor_repr", "set_printoptions", "get_printoptions"]
 
-_PROFILES = {
+_PROFILES: dict[str, dict[str, Any]] = {
     "default": {"precision": 4, "threshold": 1000, "edgeitems": 3, "linewidth": 80},
     "short": {"precision": 2, "threshold": 1000, "edgeitems": 2, "linewidth": 80},
     "full": {"precision": 4, "threshold": math.inf, "edgeitems": 3, "linewidth": 80},
 }
 
 # Current options; ``sci_mode`` None means "decide per tensor".
-_OPTS = dict(_PROFILES["default"], sci_mode=None)
+_OPTS: dict[str, Any] = dict(_PROFILES["default"], sci_mode=None)
 
 
-def set_printoptions(precision=None, threshold=None, edgeitems=None,
-                     linewidth=None, profile=None, sci_mode=None):
+def set_printoptions(precision: int | None = None, threshold: float | None = None,
+                     edgeitems: int | None = None, linewidth: int | None = None,
+                     profile: str | None = None, sci_mode: bool | None = None) -> None:
     """Set options for printing tensors, like ``torch.set_printoptions``.
 
     Parameters
@@ -68,7 +72,7 @@ def set_printoptions(precision=None, threshold=None, edgeitems=None,
     _OPTS["sci_mode"] = sci_mode
 
 
-def get_printoptions():
+def get_printoptions() -> dict[str, Any]:
     """Return a copy of the current print options as a dict."""
     return dict(_OPTS)
 
@@ -80,7 +84,7 @@ class _Formatter:
     that values hidden behind ``...`` do not influence the layout.
     """
 
-    def __init__(self, values):
+    def __init__(self, values: np.ndarray) -> None:
         self.floating = values.dtype.kind == "f"
         self.int_mode = True
         self.sci_mode = False
@@ -113,7 +117,7 @@ class _Formatter:
             texts = [f"{v:.{precision}f}" for v in vals.tolist()]
         self.width = max(self.width, *(len(t) for t in texts))
 
-    def format(self, value):
+    def format(self, value: Any) -> str:
         """Format one Python scalar, right-aligned to the common width."""
         precision = _OPTS["precision"]
         if not self.floating:
@@ -129,7 +133,7 @@ class _Formatter:
         return text.rjust(self.width)
 
 
-def _summarize(a, edge):
+def _summarize(a: np.ndarray, edge: int) -> np.ndarray:
     """Keep only the ``edge`` leading and trailing items along every axis."""
     if a.ndim == 0:
         return a
@@ -142,7 +146,7 @@ def _summarize(a, edge):
     return np.stack([_summarize(r, edge) for r in rows])
 
 
-def _scalar_str(value, real_fmt, imag_fmt):
+def _scalar_str(value: Any, real_fmt: _Formatter, imag_fmt: _Formatter | None) -> str:
     if imag_fmt is None:
         return real_fmt.format(value)
     real = real_fmt.format(value.real)
@@ -151,14 +155,15 @@ def _scalar_str(value, real_fmt, imag_fmt):
     return real + imag if imag[0] in "+-" else real + "+" + imag
 
 
-def _vector_str(a, indent, summarize, real_fmt, imag_fmt):
+def _vector_str(a: np.ndarray, indent: int, summarize: bool, real_fmt: _Formatter,
+                imag_fmt: _Formatter | None) -> str:
     element_len = real_fmt.width + 2  # ", " between elements
     if imag_fmt is not None:
         element_len += imag_fmt.width + 1  # the "j"
     per_line = max(1, int(math.floor((_OPTS["linewidth"] - indent) / element_len)))
     edge = _OPTS["edgeitems"]
 
-    def fmt(values):
+    def fmt(values: np.ndarray) -> list[str]:
         return [_scalar_str(v, real_fmt, imag_fmt) for v in values.tolist()]
 
     if summarize and not edge:
@@ -171,14 +176,15 @@ def _vector_str(a, indent, summarize, real_fmt, imag_fmt):
     return "[" + (",\n" + " " * (indent + 1)).join(lines) + "]"
 
 
-def _nested_str(a, indent, summarize, real_fmt, imag_fmt):
+def _nested_str(a: np.ndarray, indent: int, summarize: bool, real_fmt: _Formatter,
+                imag_fmt: _Formatter | None) -> str:
     if a.ndim == 0:
         return _scalar_str(a.item(), real_fmt, imag_fmt)
     if a.ndim == 1:
         return _vector_str(a, indent, summarize, real_fmt, imag_fmt)
     edge = _OPTS["edgeitems"]
 
-    def sub(i):
+    def sub(i: int) -> str:
         return _nested_str(a[i], indent + 1, summarize, real_fmt, imag_fmt)
 
     n = a.shape[0]
@@ -190,9 +196,9 @@ def _nested_str(a, indent, summarize, real_fmt, imag_fmt):
     return "[" + ("," + "\n" * (a.ndim - 1) + " " * (indent + 1)).join(blocks) + "]"
 
 
-def _tensor_str(a, indent):
+def _tensor_str(a: np.ndarray, indent: int) -> str:
     summarize = a.size > _OPTS["threshold"]
-    def formatter(values):
+    def formatter(values: np.ndarray) -> _Formatter:
         return _Formatter(_summarize(values, _OPTS["edgeitems"]) if summarize else values)
 
     if a.dtype.kind == "c":
@@ -200,7 +206,7 @@ def _tensor_str(a, indent):
     return _nested_str(a, indent, summarize, formatter(a), None)
 
 
-def _add_suffixes(text, suffixes, indent):
+def _add_suffixes(text: str, suffixes: list[str], indent: int) -> str:
     # Torch's length bookkeeping (including its off-by-two for a single line)
     # decides where suffixes wrap, so it is reproduced as is.
     # A suffix is measured as torch spells it ("dtype=torch.int32"), so that
@@ -219,12 +225,12 @@ def _add_suffixes(text, suffixes, indent):
     return "".join(parts)
 
 
-def _dtype_name(dtype):
+def _dtype_name(dtype: np.dtype[Any]) -> str:
     return "funcgrad." + np.dtype(dtype).name
 
 
-def tensor_repr(data, *, default_dtype, device=None, grad_fn_name=None,
-                requires_grad=False):
+def tensor_repr(data: Any, *, default_dtype: np.dtype[Any] | type, device: str | None = None,
+                grad_fn_name: str | None = None, requires_grad: bool = False) -> str:
     """Return the PyTorch-style ``repr`` of a tensor's data.
 
     The result equals ``repr(t)`` of the equivalent ``torch.Tensor`` with

@@ -7,8 +7,14 @@ serves CPU and GPU. CuPy is imported only when a CuPy array is actually seen.
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from types import ModuleType
+from typing import TYPE_CHECKING, Any, overload
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from ._typing import Array, DTypeLike
 
 __all__ = [
     "dtype",
@@ -48,7 +54,13 @@ class dtype:
 
     __slots__ = ("name", "numpy", "is_floating_point", "is_complex", "itemsize")
 
-    def __init__(self, name: str, np_dtype):
+    name: str
+    numpy: np.dtype[Any]
+    is_floating_point: bool
+    is_complex: bool
+    itemsize: int
+
+    def __init__(self, name: str, np_dtype: DTypeLike) -> None:
         self.name = name
         self.numpy = np.dtype(np_dtype)
         self.is_floating_point = self.numpy.kind == "f"
@@ -58,18 +70,19 @@ class dtype:
     def __repr__(self) -> str:
         return "funcgrad." + self.name
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: Any) -> bool:
         if isinstance(other, dtype):
             return self.numpy == other.numpy
         try:
-            return self.numpy == np.dtype(other)
+            other_numpy: np.dtype[Any] = np.dtype(other)
         except TypeError:
             return NotImplemented
+        return self.numpy == other_numpy
 
     def __hash__(self) -> int:
         return hash(self.numpy)
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[str], dtype], tuple[str]]:
         return (_dtype_by_name, (self.name,))
 
 
@@ -97,7 +110,7 @@ def _dtype_by_name(name: str) -> dtype:
     return _BY_NAME[name]
 
 
-def from_numpy_dtype(np_dtype) -> dtype:
+def from_numpy_dtype(np_dtype: DTypeLike) -> dtype:
     """The funcgrad dtype of a NumPy dtype; a clear error for one funcgrad cannot hold."""
     try:
         return _BY_NUMPY[np_dtype]
@@ -109,7 +122,16 @@ def from_numpy_dtype(np_dtype) -> dtype:
         raise TypeError(f"funcgrad does not support the dtype {np_dtype!r}") from None
 
 
-def to_dtype(value):
+# The dtype overload comes first: a value typed DTypeLike (an alias of Any) matches it.
+@overload
+def to_dtype(value: dtype | np.dtype[Any] | type | str) -> np.dtype[Any]: ...
+@overload
+def to_dtype(value: None) -> None: ...
+@overload
+def to_dtype(value: DTypeLike) -> np.dtype[Any] | None: ...
+
+
+def to_dtype(value: DTypeLike) -> np.dtype[Any] | None:
     """Normalise a dtype given as funcgrad dtype, NumPy dtype, type or string to NumPy's."""
     if value is None:
         return None
@@ -127,7 +149,7 @@ def to_dtype(value):
 
 
 # Process-wide, as in torch (grad mode, by contrast, is per thread).
-_default_float = np.dtype(np.float32)
+_default_float: np.dtype[Any] = np.dtype(np.float32)
 
 
 def get_default_dtype() -> dtype:
@@ -142,7 +164,7 @@ def get_default_dtype() -> dtype:
     return _BY_NUMPY[_default_float]
 
 
-def set_default_dtype(d) -> None:
+def set_default_dtype(d: DTypeLike) -> None:
     """Set the floating dtype used by creation functions (``float32`` or ``float64``).
 
     Examples
@@ -155,23 +177,23 @@ def set_default_dtype(d) -> None:
     """
     global _default_float
     np_d = to_dtype(d)
-    if np_d.kind != "f":
+    if np_d is None or np_d.kind != "f":
         raise TypeError(f"only floating-point types are supported as the default type, got {d!r}")
     _default_float = np_d
 
 
-def default_float():
+def default_float() -> np.dtype[Any]:
     """The NumPy dtype of the current default float type (hot-path helper)."""
     return _default_float
 
 
 # --- array namespaces -------------------------------------------------------------------
 
-_NAMESPACE_BY_TYPE: dict = {np.ndarray: np}
+_NAMESPACE_BY_TYPE: dict[type, ModuleType] = {np.ndarray: np}
 _SCALAR_TYPES = (int, float, complex, bool, np.generic)
 
 
-def namespace(x):
+def namespace(x: Array) -> ModuleType:
     """``numpy`` or ``cupy``, whichever owns the array ``x`` (NumPy for Python scalars)."""
     ns = _NAMESPACE_BY_TYPE.get(type(x))
     if ns is not None:

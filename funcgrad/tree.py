@@ -15,6 +15,12 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ._typing import PyTree
+
 __all__ = ["flatten", "unflatten", "map", "leaves", "structure", "TreeDef"]
 
 _builtin_map = map
@@ -25,7 +31,11 @@ class TreeDef:
 
     __slots__ = ("kind", "meta", "children")
 
-    def __init__(self, kind, meta, children):
+    kind: str
+    meta: Any
+    children: tuple[TreeDef, ...]
+
+    def __init__(self, kind: str, meta: Any, children: tuple[TreeDef, ...]) -> None:
         self.kind = kind  # "leaf", "none", "tuple", "list", "dict", "namedtuple"
         self.meta = meta  # dict keys, or the namedtuple class
         self.children = children
@@ -36,7 +46,7 @@ class TreeDef:
             return 1
         return sum(c.num_leaves for c in self.children)
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         return (
             isinstance(other, TreeDef)
             and self.kind == other.kind
@@ -66,18 +76,20 @@ class TreeDef:
 _LEAF = LEAF = TreeDef("leaf", None, ())  # the structure of a single leaf
 
 
-def _is_namedtuple(x) -> bool:
+def _is_namedtuple(x: object) -> bool:
     return isinstance(x, tuple) and hasattr(type(x), "_fields")
 
 
-def flatten(tree, is_leaf=None):
+def flatten(
+    tree: PyTree, is_leaf: Callable[[Any], bool] | None = None
+) -> tuple[list[Any], TreeDef]:
     """The leaves of ``tree`` (left to right) and its structure.
 
     ``is_leaf(x)``, when given, can stop the descent at a node.
     """
-    leaves_out = []
+    leaves_out: list[Any] = []
 
-    def walk(node):
+    def walk(node: Any) -> TreeDef:
         if is_leaf is not None and is_leaf(node):
             leaves_out.append(node)
             return _LEAF
@@ -99,11 +111,11 @@ def flatten(tree, is_leaf=None):
     return leaves_out, treedef
 
 
-def unflatten(treedef: TreeDef, leaves_in):
+def unflatten(treedef: TreeDef, leaves_in: Iterable[Any]) -> PyTree:
     """The pytree of structure ``treedef`` holding ``leaves_in`` (in order)."""
     it = iter(leaves_in)
 
-    def build(td):
+    def build(td: TreeDef) -> Any:
         if td.kind == "leaf":
             return next(it)
         if td.kind == "none":
@@ -127,17 +139,17 @@ def unflatten(treedef: TreeDef, leaves_in):
 _SENTINEL = object()
 
 
-def leaves(tree):
+def leaves(tree: PyTree) -> list[Any]:
     """The leaves of ``tree``."""
     return flatten(tree)[0]
 
 
-def structure(tree) -> TreeDef:
+def structure(tree: PyTree) -> TreeDef:
     """The structure of ``tree``."""
     return flatten(tree)[1]
 
 
-def map(fn, tree, *rest):
+def map(fn: Callable[..., Any], tree: PyTree, *rest: PyTree) -> PyTree:
     """Apply ``fn`` to the leaves of ``tree`` (and the matching leaves of ``rest``).
 
     Examples
