@@ -14,7 +14,7 @@ tensor([[4.5000, 4.5000],
         [4.5000, 4.5000]])
 """
 
-from . import autograd, backend, ops, optim, testing, transforms, tree, viz
+from . import autograd, backend, creation, ops, optim, testing, transforms, tree, viz
 from ._functional import (
     abs, add, all, amax, amin, any, argmax, argmin, cat, ceil, clamp, clip, clone, concat,
     concatenate, cos, detach, div, divide, dot, eq, exp, flatten, floor, ge, gt, isfinite, isnan,
@@ -50,3 +50,36 @@ cfloat = complex64
 cdouble = complex128
 
 __version__ = "0.1.0"
+
+# The public names, so that type checkers count the imports above as this package's own.
+__all__ = [
+    # submodules
+    "autograd", "backend", "creation", "ops", "optim", "testing", "transforms", "tree", "viz",
+    # functions over Tensors
+    "abs", "add", "all", "amax", "amin", "any", "argmax", "argmin", "cat", "ceil", "clamp",
+    "clip", "clone", "concat", "concatenate", "cos", "detach", "div", "divide", "dot", "eq",
+    "exp", "flatten", "floor", "ge", "gt", "isfinite", "isnan", "le", "log", "log_softmax",
+    "logsumexp", "lt", "matmul", "max", "maximum", "mean", "min", "minimum", "mm", "mul",
+    "multiply", "ne", "neg", "negative", "norm", "numel", "permute", "pow", "prod", "reciprocal",
+    "relu", "reshape", "round", "sigmoid", "sign", "sin", "softmax", "sqrt", "square", "squeeze",
+    "stack", "std", "sub", "subtract", "sum", "t", "tan", "tanh", "transpose", "unsqueeze",
+    "var", "where",
+    # printing, grad modes
+    "get_printoptions", "set_printoptions", "enable_grad", "is_grad_enabled", "no_grad",
+    "set_grad_enabled",
+    # dtypes
+    "bool", "complex64", "complex128", "dtype", "float16", "float32", "float64", "int8",
+    "int16", "int32", "int64", "uint8", "float", "double", "half", "long", "int", "cfloat",
+    "cdouble", "get_default_dtype", "set_default_dtype",
+    # creation, random numbers
+    "BoolTensor", "DoubleTensor", "FloatTensor", "Generator", "HalfTensor", "IntTensor",
+    "LongTensor", "arange", "as_tensor", "empty", "empty_like", "eye", "from_numpy", "full",
+    "full_like", "initial_seed", "is_tensor", "linspace", "manual_seed", "ones", "ones_like",
+    "rand", "rand_like", "randint", "randn", "randn_like", "seed", "tensor", "zeros",
+    "zeros_like",
+    # Tensor
+    "Size", "Tensor", "device",
+    # transforms
+    "checkpoint", "custom_jvp", "custom_vjp", "stop_gradient", "grad", "hessian", "hvp",
+    "jacfwd", "jacobian", "jacrev", "jvp", "linearize", "value_and_grad", "vjp",
+]

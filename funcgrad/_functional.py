@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
 from . import ops
 from .creation import as_tensor
 from .tensor import Tensor
 
+if TYPE_CHECKING:
+    from ._typing import ArrayLike
 
-def _t(x) -> Tensor:
+
+def _t(x: ArrayLike) -> Tensor:
     return x if isinstance(x, Tensor) else as_tensor(x)
 
 
-def _method(name, doc):
-    def fn(input, *args, **kwargs):
+def _method(name: str, doc: str) -> Callable[..., Tensor]:
+    """``fn(input, *args, **kwargs)``: the Tensor method ``name`` of ``input`` made a Tensor."""
+
+    def fn(input: ArrayLike, *args: Any, **kwargs: Any) -> Any:
         return getattr(_t(input), name)(*args, **kwargs)
 
     fn.__name__ = fn.__qualname__ = name
@@ -20,52 +28,72 @@ def _method(name, doc):
     return fn
 
 
-_UNARY = {
-    "exp": "Elementwise exponential.", "log": "Elementwise natural logarithm.",
-    "sin": "Elementwise sine.", "cos": "Elementwise cosine.", "tan": "Elementwise tangent.",
-    "tanh": "Elementwise hyperbolic tangent.", "sigmoid": "Elementwise logistic sigmoid.",
-    "relu": "Elementwise max(x, 0).", "sqrt": "Elementwise square root.",
-    "abs": "Elementwise absolute value.", "neg": "Elementwise negation.",
-    "sign": "Elementwise sign (zero gradient).", "floor": "Elementwise floor (zero gradient).",
-    "ceil": "Elementwise ceiling (zero gradient).", "round": "Elementwise rounding (zero gradient).",
-    "square": "Elementwise square.", "reciprocal": "Elementwise 1 / x.",
-}
-_REDUCTIONS = {
-    "sum": "Sum over ``dim`` (all elements by default).", "mean": "Mean over ``dim``.",
-    "prod": "Product over ``dim``.", "max": "Maximum (with ``dim``: values and indices).",
-    "min": "Minimum (with ``dim``: values and indices).", "amax": "Maximum over ``dim``.",
-    "amin": "Minimum over ``dim``.", "argmax": "Index of the maximum.",
-    "argmin": "Index of the minimum.", "norm": "Vector norm.", "var": "Variance.",
-    "std": "Standard deviation.", "logsumexp": "log(sum(exp(x))) over ``dim``, stably.",
-    "softmax": "Softmax over ``dim``.", "log_softmax": "Log-softmax over ``dim``.",
-    "all": "Whether all elements are true.", "any": "Whether any element is true.",
-}
-_SHAPE = {
-    "reshape": "``input`` with a new shape.", "transpose": "Swap two dimensions.",
-    "permute": "Permute the dimensions.", "squeeze": "Remove unit dimensions.",
-    "unsqueeze": "Insert a unit dimension.", "flatten": "Flatten a range of dimensions.",
-    "t": "Transpose a matrix.", "clone": "A recorded copy.", "matmul": "Matrix product.",
-    "mm": "Product of two matrices.", "dot": "Inner product of two vectors.",
-    "add": "Elementwise sum.", "sub": "Elementwise difference.", "mul": "Elementwise product.",
-    "div": "Elementwise quotient.", "pow": "Elementwise power.", "eq": "Elementwise ==.",
-    "ne": "Elementwise !=.", "lt": "Elementwise <.", "le": "Elementwise <=.",
-    "gt": "Elementwise >.", "ge": "Elementwise >=.", "maximum": "Elementwise maximum.",
-    "minimum": "Elementwise minimum.", "clamp": "Limit to [min, max].", "isnan": "Elementwise isnan.",
-    "isfinite": "Elementwise isfinite.", "numel": "Number of elements.", "detach": "Cut from the graph.",
-}
-for _name, _doc in {**_UNARY, **_REDUCTIONS, **_SHAPE}.items():
-    globals()[_name] = _method(_name, _doc)
 # The elementwise functions are the primitives themselves: no wrapper on the hot path
 # (``fg.tanh(t)`` costs what ``t.tanh()`` does; arrays in give arrays out, as funcgrad.numpy).
-for _name in ("exp", "log", "sin", "cos", "tan", "tanh", "sigmoid", "relu", "sqrt", "abs",
-              "neg", "floor", "ceil", "maximum", "minimum"):
-    globals()[_name] = getattr(ops, _name)
-clip = globals()["clamp"]
-subtract, multiply, divide = globals()["sub"], globals()["mul"], globals()["div"]
-negative = globals()["neg"]
+exp, log, sin, cos, tan, tanh = ops.exp, ops.log, ops.sin, ops.cos, ops.tan, ops.tanh
+sigmoid, relu, sqrt, abs, neg = ops.sigmoid, ops.relu, ops.sqrt, ops.abs, ops.neg
+floor, ceil, maximum, minimum = ops.floor, ops.ceil, ops.maximum, ops.minimum
+
+# elementwise
+sign = _method("sign", "Elementwise sign (zero gradient).")
+round = _method("round", "Elementwise rounding (zero gradient).")
+square = _method("square", "Elementwise square.")
+reciprocal = _method("reciprocal", "Elementwise 1 / x.")
+add = _method("add", "Elementwise sum.")
+sub = _method("sub", "Elementwise difference.")
+mul = _method("mul", "Elementwise product.")
+div = _method("div", "Elementwise quotient.")
+pow = _method("pow", "Elementwise power.")
+eq = _method("eq", "Elementwise ==.")
+ne = _method("ne", "Elementwise !=.")
+lt = _method("lt", "Elementwise <.")
+le = _method("le", "Elementwise <=.")
+gt = _method("gt", "Elementwise >.")
+ge = _method("ge", "Elementwise >=.")
+clamp = _method("clamp", "Limit to [min, max].")
+isnan = _method("isnan", "Elementwise isnan.")
+isfinite = _method("isfinite", "Elementwise isfinite.")
+
+# reductions (max and min: a (values, indices) pair when given a dim)
+sum = _method("sum", "Sum over ``dim`` (all elements by default).")
+mean = _method("mean", "Mean over ``dim``.")
+prod = _method("prod", "Product over ``dim``.")
+max: Callable[..., Any] = _method("max", "Maximum (with ``dim``: values and indices).")
+min: Callable[..., Any] = _method("min", "Minimum (with ``dim``: values and indices).")
+amax = _method("amax", "Maximum over ``dim``.")
+amin = _method("amin", "Minimum over ``dim``.")
+argmax = _method("argmax", "Index of the maximum.")
+argmin = _method("argmin", "Index of the minimum.")
+norm = _method("norm", "Vector norm.")
+var = _method("var", "Variance.")
+std = _method("std", "Standard deviation.")
+logsumexp = _method("logsumexp", "log(sum(exp(x))) over ``dim``, stably.")
+softmax = _method("softmax", "Softmax over ``dim``.")
+log_softmax = _method("log_softmax", "Log-softmax over ``dim``.")
+all = _method("all", "Whether all elements are true.")
+any = _method("any", "Whether any element is true.")
+
+# shape, products, graph
+reshape = _method("reshape", "``input`` with a new shape.")
+transpose = _method("transpose", "Swap two dimensions.")
+permute = _method("permute", "Permute the dimensions.")
+squeeze = _method("squeeze", "Remove unit dimensions.")
+unsqueeze = _method("unsqueeze", "Insert a unit dimension.")
+flatten = _method("flatten", "Flatten a range of dimensions.")
+t = _method("t", "Transpose a matrix.")
+clone = _method("clone", "A recorded copy.")
+matmul = _method("matmul", "Matrix product.")
+mm = _method("mm", "Product of two matrices.")
+dot = _method("dot", "Inner product of two vectors.")
+numel: Callable[..., Any] = _method("numel", "Number of elements.")  # an int
+detach = _method("detach", "Cut from the graph.")
+
+clip = clamp
+subtract, multiply, divide = sub, mul, div
+negative = neg
 
 
-def where(condition, input, other):
+def where(condition: ArrayLike, input: ArrayLike, other: ArrayLike) -> Any:
     """Elements of ``input`` where ``condition`` holds, else of ``other``.
 
     The branch not taken receives exactly zero gradient, even where its own derivative is
@@ -82,7 +110,7 @@ def where(condition, input, other):
     return ops.where(condition, input, other)
 
 
-def stack(tensors, dim=0):
+def stack(tensors: Iterable[ArrayLike], dim: int = 0) -> Any:
     """Join Tensors of equal shape along a new dimension ``dim``.
 
     Examples
@@ -95,7 +123,7 @@ def stack(tensors, dim=0):
     return ops.stack(tuple(tensors), dim)
 
 
-def cat(tensors, dim=0):
+def cat(tensors: Iterable[ArrayLike], dim: int = 0) -> Any:
     """Join Tensors along an existing dimension ``dim``.
 
     Examples

@@ -4,11 +4,21 @@ from __future__ import annotations
 
 import numbers
 import warnings
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Union, cast, overload
 
 import numpy as np
 
 from . import backend as _backend
 from .tensor import Tensor, _from_array, device as _device
+
+if TYPE_CHECKING:
+    from typing_extensions import TypeAlias, TypeIs
+
+    from ._typing import Array, ArrayLike, DeviceLike, DTypeLike, Shape
+
+    #: A size: ints, or one sequence of ints (``zeros(2, 3)``, ``zeros((2, 3))``).
+    _SizeArg: TypeAlias = Union[int, Sequence[int]]
 
 __all__ = [
     "tensor", "as_tensor", "from_numpy", "zeros", "ones", "full", "empty", "eye", "arange",
@@ -19,7 +29,7 @@ __all__ = [
 ]
 
 
-def _finish(data, requires_grad, device) -> Tensor:
+def _finish(data: Array, requires_grad: bool, device: DeviceLike) -> Tensor:
     if device is not None and _device(device).type != "cpu":
         from .ops import to_device
 
@@ -30,7 +40,7 @@ def _finish(data, requires_grad, device) -> Tensor:
     return t
 
 
-def _infer(data, dtype):
+def _infer(data: ArrayLike, dtype: DTypeLike) -> Array:
     """An array from Python data, with PyTorch's dtype inference for Python numbers."""
     np_dtype = _backend.to_dtype(dtype)
     if isinstance(data, Tensor):
@@ -52,7 +62,7 @@ def _infer(data, dtype):
     return arr
 
 
-def _flat(data):
+def _flat(data: Iterable[Any]) -> Iterator[Any]:
     for d in data:
         if isinstance(d, (list, tuple)):
             yield from _flat(d)
@@ -60,7 +70,7 @@ def _flat(data):
             yield d
 
 
-def _nested_values(data):
+def _nested_values(data: Any) -> Any:
     if isinstance(data, Tensor):
         return data.tolist()
     if isinstance(data, (list, tuple)):
@@ -68,7 +78,8 @@ def _nested_values(data):
     return data
 
 
-def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False) -> Tensor:
+def tensor(data: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+           requires_grad: bool = False, pin_memory: bool = False) -> Tensor:
     """A new leaf Tensor holding a copy of ``data``.
 
     Python floats give the default dtype (float32), Python ints int64, bools bool; NumPy
@@ -93,7 +104,7 @@ def tensor(data, dtype=None, device=None, requires_grad=False, pin_memory=False)
     return _finish(_infer(data, dtype), requires_grad, device)
 
 
-def as_tensor(data, dtype=None, device=None) -> Tensor:
+def as_tensor(data: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:
     """A Tensor sharing memory with ``data`` when it is an array of the right dtype.
 
     Examples
@@ -127,7 +138,7 @@ def from_numpy(array: np.ndarray) -> Tensor:
     return _from_array(array)
 
 
-def _size(size) -> tuple:
+def _size(size: Sequence[Any]) -> Shape:
     if len(size) == 1 and isinstance(size[0], (tuple, list)):
         size = size[0]
     for s in size:
@@ -140,11 +151,12 @@ def _size(size) -> tuple:
     return tuple(int(s) for s in size)
 
 
-def _float_dtype(dtype):
+def _float_dtype(dtype: DTypeLike) -> np.dtype[Any]:
     return _backend.default_float() if dtype is None else _backend.to_dtype(dtype)
 
 
-def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def zeros(*size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
+          requires_grad: bool = False) -> Tensor:
     """A Tensor of zeros of the given size (default dtype float32).
 
     Examples
@@ -156,7 +168,8 @@ def zeros(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _finish(np.zeros(_size(size), _float_dtype(dtype)), requires_grad, device)
 
 
-def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def ones(*size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
+         requires_grad: bool = False) -> Tensor:
     """A Tensor of ones of the given size.
 
     Examples
@@ -169,12 +182,14 @@ def ones(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
     return _finish(np.ones(_size(size), _float_dtype(dtype)), requires_grad, device)
 
 
-def empty(*size, dtype=None, device=None, requires_grad=False) -> Tensor:
+def empty(*size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
+          requires_grad: bool = False) -> Tensor:
     """A Tensor of the given size (funcgrad fills it with zeros)."""
     return zeros(*size, dtype=dtype, device=device, requires_grad=requires_grad)
 
 
-def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+def full(size: _SizeArg, fill_value: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+         requires_grad: bool = False) -> Tensor:
     """A Tensor of ``size`` filled with ``fill_value`` (its dtype inferred as PyTorch does).
 
     Examples
@@ -188,12 +203,14 @@ def full(size, fill_value, dtype=None, device=None, requires_grad=False) -> Tens
     return _finish(np.full(_size((size,)), fill_value, _backend.to_dtype(dtype)), requires_grad, device)
 
 
-def eye(n, m=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def eye(n: int, m: int | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
+        requires_grad: bool = False) -> Tensor:
     """The identity matrix of ``n`` rows (and ``m`` columns)."""
     return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
-def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=False) -> Tensor:
+def arange(start: float = 0, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
+           device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """Values from ``start`` to ``end`` (exclusive) by ``step``; int64 when all are ints.
 
     Examples
@@ -212,7 +229,8 @@ def arange(start=0, end=None, step=1, dtype=None, device=None, requires_grad=Fal
     return _finish(np.arange(start, end, step).astype(_backend.to_dtype(dtype)), requires_grad, device)
 
 
-def linspace(start, end, steps, dtype=None, device=None, requires_grad=False) -> Tensor:
+def linspace(start: float, end: float, steps: int, dtype: DTypeLike = None,
+             device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
     return _finish(np.linspace(start, end, steps).astype(_float_dtype(dtype)), requires_grad, device)
 
@@ -233,10 +251,13 @@ class Generator:
 
     __slots__ = ("_rng", "_seed")
 
-    def __init__(self, device="cpu"):
-        self.manual_seed(np.random.SeedSequence().entropy % (2**63))
+    _rng: np.random.Generator
+    _seed: int
 
-    def manual_seed(self, seed) -> "Generator":
+    def __init__(self, device: DeviceLike = "cpu") -> None:
+        self.manual_seed(_fresh_seed())
+
+    def manual_seed(self, seed: int) -> Generator:
         self._seed = int(seed)
         self._rng = np.random.default_rng(self._seed)
         return self
@@ -245,14 +266,20 @@ class Generator:
         return self._seed
 
     def seed(self) -> int:
-        self.manual_seed(np.random.SeedSequence().entropy % (2**63))
+        self.manual_seed(_fresh_seed())
         return self._seed
+
+
+def _fresh_seed() -> int:
+    """A seed drawn from the OS's entropy."""
+    # SeedSequence() with no argument holds an int (the stubs allow a sequence too).
+    return cast(int, np.random.SeedSequence().entropy) % (2**63)
 
 
 default_generator = Generator()
 
 
-def manual_seed(seed) -> Generator:
+def manual_seed(seed: int) -> Generator:
     """Seed funcgrad's default random number generator; returns it.
 
     Examples
@@ -276,17 +303,19 @@ def initial_seed() -> int:
     return default_generator.initial_seed()
 
 
-def _rng(generator):
+def _rng(generator: Generator | None) -> np.random.Generator:
     return (generator or default_generator)._rng
 
 
-def rand(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand(*size: _SizeArg, generator: Generator | None = None, dtype: DTypeLike = None,
+         device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """Uniform random values in [0, 1)."""
     data = _rng(generator).random(_size(size), dtype=np.float64).astype(_float_dtype(dtype))
     return _finish(data, requires_grad, device)
 
 
-def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn(*size: _SizeArg, generator: Generator | None = None, dtype: DTypeLike = None,
+          device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """Standard normal random values.
 
     Examples
@@ -299,8 +328,19 @@ def randn(*size, generator=None, dtype=None, device=None, requires_grad=False) -
     return _finish(data, requires_grad, device)
 
 
-def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=None,
-            requires_grad=False) -> Tensor:
+@overload
+def randint(high: int, size: _SizeArg, /, *, generator: Generator | None = None,
+            dtype: DTypeLike = None, device: DeviceLike = None,
+            requires_grad: bool = False) -> Tensor: ...
+@overload
+def randint(low: int, high: int, size: _SizeArg, *, generator: Generator | None = None,
+            dtype: DTypeLike = None, device: DeviceLike = None,
+            requires_grad: bool = False) -> Tensor: ...
+
+
+def randint(low: int = 0, high: int | _SizeArg | None = None, size: _SizeArg | None = None, *,
+            generator: Generator | None = None, dtype: DTypeLike = None,
+            device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     """Random integers in ``[low, high)`` (int64 by default)."""
     if size is None:  # randint(high, size)
         low, high, size = 0, low, high
@@ -308,41 +348,47 @@ def randint(low=0, high=None, size=None, *, generator=None, dtype=None, device=N
     return _finish(data.astype(_backend.to_dtype(dtype) or np.int64), requires_grad, device)
 
 
-def _like(t, dtype):
+def _like(t: ArrayLike, dtype: DTypeLike) -> tuple[Shape, np.dtype[Any]]:
     data = t._data if isinstance(t, Tensor) else np.asarray(t)
     return data.shape, (data.dtype if dtype is None else _backend.to_dtype(dtype))
 
 
-def zeros_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+def zeros_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+               requires_grad: bool = False) -> Tensor:
     shape, dt = _like(input, dtype)
     return _finish(np.zeros(shape, dt), requires_grad, device)
 
 
-def ones_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+def ones_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+              requires_grad: bool = False) -> Tensor:
     shape, dt = _like(input, dtype)
     return _finish(np.ones(shape, dt), requires_grad, device)
 
 
-def empty_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+def empty_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+               requires_grad: bool = False) -> Tensor:
     return zeros_like(input, dtype, device, requires_grad)
 
 
-def full_like(input, fill_value, dtype=None, device=None, requires_grad=False) -> Tensor:
+def full_like(input: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None,
+              device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     shape, dt = _like(input, dtype)
     return _finish(np.full(shape, fill_value, dt), requires_grad, device)
 
 
-def rand_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+def rand_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+              requires_grad: bool = False) -> Tensor:
     shape, dt = _like(input, dtype)
     return rand(*shape, dtype=dt, device=device, requires_grad=requires_grad)
 
 
-def randn_like(input, dtype=None, device=None, requires_grad=False) -> Tensor:
+def randn_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
+               requires_grad: bool = False) -> Tensor:
     shape, dt = _like(input, dtype)
     return randn(*shape, dtype=dt, device=device, requires_grad=requires_grad)
 
 
-def is_tensor(obj) -> bool:
+def is_tensor(obj: object) -> TypeIs[Tensor]:
     """Whether ``obj`` is a funcgrad Tensor."""
     return isinstance(obj, Tensor)
 
@@ -350,7 +396,8 @@ def is_tensor(obj) -> bool:
 # ---- legacy constructors ----------------------------------------------------------------
 
 
-def _legacy_constructor(np_dtype, args, requires_grad=False, dtype=None, device=None):
+def _legacy_constructor(np_dtype: np.dtype[Any], args: tuple[Any, ...], requires_grad: bool = False,
+                        dtype: DTypeLike = None, device: DeviceLike = None) -> Tensor:
     """``FloatTensor([1, 2])`` copies data; ``FloatTensor(2, 3)`` makes a (zeroed) shape."""
     if dtype is not None:
         np_dtype = _backend.to_dtype(dtype)
@@ -361,8 +408,8 @@ def _legacy_constructor(np_dtype, args, requires_grad=False, dtype=None, device=
     return _finish(np.zeros(_size(args), np_dtype), requires_grad, device)
 
 
-def _legacy(name, np_dtype):
-    def constructor(*args, requires_grad=False, device=None):
+def _legacy(name: str, np_dtype: type[np.generic]) -> Callable[..., Tensor]:
+    def constructor(*args: Any, requires_grad: bool = False, device: DeviceLike = None) -> Tensor:
         return _legacy_constructor(np.dtype(np_dtype), args, requires_grad, None, device)
 
     constructor.__name__ = constructor.__qualname__ = name
@@ -378,7 +425,7 @@ IntTensor = _legacy("IntTensor", np.int32)
 BoolTensor = _legacy("BoolTensor", np.bool_)
 
 
-def Variable(data, requires_grad=False, volatile=False) -> Tensor:
+def Variable(data: ArrayLike, requires_grad: bool = False, volatile: bool = False) -> Tensor:
     """Legacy wrapper: a leaf Tensor sharing ``data``'s memory.
 
     Since PyTorch 0.4 a Variable is a Tensor; this exists so old code runs.
