@@ -10,7 +10,8 @@ from __future__ import annotations
 import numbers
 import warnings
 import weakref
-from typing import Any
+from collections.abc import Callable, Collection, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, SupportsIndex, TypeVar, Union, overload
 
 import numpy as np
 
@@ -18,13 +19,35 @@ from . import backend as _backend
 from .autograd import grad_mode as _grad_mode
 from .autograd.node import AccumulateGrad as _AccumulateGrad
 
+if TYPE_CHECKING:
+    from typing_extensions import TypeAlias
+
+    from ._typing import Array, ArrayLike, DeviceLike, DTypeLike, Shape
+    from .autograd.node import Node, _RemovableHandle
+    from .ops._primitive import Primitive
+
+    # Inside Tensor's body its methods ``bool``, ``int``, ``float``, ``type`` and its property
+    # ``device`` hide the builtins and the class; annotations there use these names.
+    _bool: TypeAlias = bool
+    _int: TypeAlias = int
+    _float: TypeAlias = float
+    _type: TypeAlias = type
+    #: A ``dim`` argument: one dimension, several, or all (None).
+    _Dims: TypeAlias = Union[int, tuple[int, ...], list[int], None]
+    #: A size: ints, or one sequence of ints (``reshape(2, 3)``, ``reshape((2, 3))``).
+    _SizeArg: TypeAlias = Union[int, Sequence[int]]
+    #: A dtype given as an object rather than ``None``.
+    _DTypeArg: TypeAlias = Union[_backend.dtype, np.dtype[Any], type, str]
+
+_T = TypeVar("_T")
+
 __all__ = ["Tensor", "Size", "device"]
 
 _grad_state = _grad_mode._state
 _ndarray = np.ndarray
 
 
-class Size(tuple):
+class Size(tuple[int, ...]):
     """The shape of a Tensor: a tuple, printed as ``funcgrad.Size([2, 2])``.
 
     Examples
@@ -63,7 +86,10 @@ class device:
 
     __slots__ = ("type", "index")
 
-    def __init__(self, spec, index=None):
+    type: str
+    index: int | None
+
+    def __init__(self, spec: DeviceLike, index: int | None = None) -> None:
         if isinstance(spec, device):
             spec, index = spec.type, spec.index
         spec = str(spec)
@@ -85,7 +111,7 @@ class device:
     def __str__(self) -> str:
         return self.type if self.index is None else f"{self.type}:{self.index}"
 
-    def __eq__(self, other) -> bool:
+    def __eq__(self, other: object) -> bool:
         if isinstance(other, str):
             other = device(other)
         if not isinstance(other, device):
@@ -95,6 +121,9 @@ class device:
     def __hash__(self) -> int:
         return hash((self.type, self.index))
 
+
+if TYPE_CHECKING:
+    _Device: TypeAlias = device  # the class, which Tensor's ``device`` property hides
 
 _CPU = device("cpu")
 
@@ -120,7 +149,7 @@ INTEGER_REQUIRES_GRAD_MESSAGE = (
 _ONE_ELEMENT_MESSAGE = "only one element tensors can be converted to Python scalars"
 
 
-def _from_array(data) -> "Tensor":
+def _from_array(data: Array) -> Tensor:
     """A new Tensor holding ``data`` (no copy), not requiring grad."""
     t = object.__new__(Tensor)
     t._data = data
@@ -136,7 +165,7 @@ def _from_array(data) -> "Tensor":
     return t
 
 
-def _memory(t):
+def _memory(t: Tensor) -> Array:
     """``t``'s data as an array that can be written and shared: a 0-d NumPy scalar result
     (kept as a scalar for speed) becomes a 0-d array first."""
     data = t._data
@@ -145,16 +174,16 @@ def _memory(t):
     return data
 
 
-def _unwrap(x):
+def _unwrap(x: Any) -> Any:
     return x._data if isinstance(x, Tensor) else x
 
 
-def _shape_of(x) -> tuple:
+def _shape_of(x: Any) -> Shape:
     """The shape of a Tensor, an array or a Python number."""
     return x._data.shape if isinstance(x, Tensor) else np.shape(x)
 
 
-def _dim_args(dim, axis, keepdim, keepdims):
+def _dim_args(dim: Any, axis: Any, keepdim: bool, keepdims: bool | None) -> tuple[Any, bool]:
     """Accept torch's dim/keepdim and NumPy's axis/keepdims spellings."""
     if axis is not None:
         if dim is not None:
@@ -167,7 +196,7 @@ def _dim_args(dim, axis, keepdim, keepdims):
     return dim, bool(keepdim)
 
 
-def _check_float_for_grad(data) -> None:
+def _check_float_for_grad(data: Array) -> None:
     if data.dtype.kind not in "fc":
         raise RuntimeError(INTEGER_REQUIRES_GRAD_MESSAGE)
 
@@ -220,7 +249,8 @@ class Tensor:
     # NumPy defers to our reflected operators and __array_ufunc__.
     __array_priority__ = 1000
 
-    def __new__(cls, *args, requires_grad=False, dtype=None, device=None):
+    def __new__(cls, *args: Any, requires_grad: _bool = False, dtype: DTypeLike = None,
+                device: DeviceLike = None) -> Tensor:
         from .creation import _legacy_constructor
 
         return _legacy_constructor(_backend.default_float(), args, requires_grad, dtype, device)
@@ -228,25 +258,25 @@ class Tensor:
     # ---- data and flags ------------------------------------------------------------------
 
     @property
-    def data(self) -> "Tensor":
+    def data(self) -> Tensor:
         """The same values as a Tensor that shares memory but is cut from the graph."""
         t = _from_array(_memory(self))
         t._version = self._version
         return t
 
     @data.setter
-    def data(self, value) -> None:
+    def data(self, value: ArrayLike) -> None:
         self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
 
     @property
-    def grad(self):
+    def grad(self) -> Tensor | None:
         """The accumulated gradient (a Tensor) or None; populated on leaves by backward."""
         if self._grad_fn is not None and not self._retains_grad and self._grad is None:
             warnings.warn(NON_LEAF_GRAD_WARNING, UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
-    def grad(self, value) -> None:
+    def grad(self, value: Tensor | None) -> None:
         if value is not None:
             if not isinstance(value, Tensor):
                 raise TypeError(f"assigned grad expected to be a Tensor or None but got {type(value).__name__}")
@@ -258,9 +288,10 @@ class Tensor:
         self._grad = value
 
     @property
-    def grad_fn(self):
+    def grad_fn(self) -> Node | None:
         """The Node that computed this Tensor, or None for a leaf."""
-        return self._grad_fn
+        node: Node | None = self._grad_fn
+        return node
 
     @property
     def requires_grad(self) -> bool:
@@ -268,10 +299,10 @@ class Tensor:
         return self._requires_grad
 
     @requires_grad.setter
-    def requires_grad(self, flag) -> None:
+    def requires_grad(self, flag: _bool) -> None:
         self.requires_grad_(flag)
 
-    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+    def requires_grad_(self, requires_grad: _bool = True) -> Tensor:
         """Set ``requires_grad`` in place (leaves only); returns ``self``.
 
         Examples
@@ -305,11 +336,11 @@ class Tensor:
         return Size(self._data.shape)
 
     @property
-    def dtype(self):
+    def dtype(self) -> _backend.dtype:
         return _backend.from_numpy_dtype(self._data.dtype)
 
     @property
-    def device(self) -> device:
+    def device(self) -> _Device:
         xp = _backend.namespace(self._data)
         if xp is np:
             return _CPU
@@ -321,35 +352,46 @@ class Tensor:
 
     @property
     def ndim(self) -> int:
-        return self._data.ndim
+        ndim: int = self._data.ndim
+        return ndim
 
     @property
-    def T(self) -> "Tensor":
+    def T(self) -> Tensor:
         """The Tensor with its dimensions reversed."""
         return _ops.permute(self, tuple(range(self._data.ndim - 1, -1, -1)))
 
     @property
-    def mT(self) -> "Tensor":
+    def mT(self) -> Tensor:
         """The Tensor with its last two dimensions swapped."""
         return _ops.swapaxes(self, -1, -2)
 
     def is_floating_point(self) -> bool:
-        return self._data.dtype.kind == "f"
+        kind: str = self._data.dtype.kind
+        return kind == "f"
 
     def is_complex(self) -> bool:
-        return self._data.dtype.kind == "c"
+        kind: str = self._data.dtype.kind
+        return kind == "c"
 
-    def size(self, dim=None):
+    @overload
+    def size(self, dim: None = None) -> Size: ...
+    @overload
+    def size(self, dim: int) -> int: ...
+
+    def size(self, dim: int | None = None) -> Size | int:
         """The shape as a :class:`Size`, or one dimension's length."""
         if dim is None:
             return Size(self._data.shape)
-        return self._data.shape[dim]
+        length: int = self._data.shape[dim]
+        return length
 
     def dim(self) -> int:
-        return self._data.ndim
+        ndim: int = self._data.ndim
+        return ndim
 
     def ndimension(self) -> int:
-        return self._data.ndim
+        ndim: int = self._data.ndim
+        return ndim
 
     def numel(self) -> int:
         return int(self._data.size)
@@ -358,14 +400,16 @@ class Tensor:
         return int(self._data.size)
 
     def element_size(self) -> int:
-        return self._data.itemsize
+        itemsize: int = self._data.itemsize
+        return itemsize
 
     def __len__(self) -> int:
         if self._data.ndim == 0:
             raise TypeError("len() of a 0-d tensor")
-        return self._data.shape[0]
+        length: int = self._data.shape[0]
+        return length
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Tensor]:
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
         for i in range(self._data.shape[0]):
@@ -373,7 +417,7 @@ class Tensor:
 
     # ---- conversion ----------------------------------------------------------------------
 
-    def item(self):
+    def item(self) -> Any:
         """The value of a one-element Tensor as a Python number."""
         if self._data.size != 1:
             raise RuntimeError(
@@ -381,7 +425,7 @@ class Tensor:
             )
         return self._data.reshape(()).item()
 
-    def tolist(self):
+    def tolist(self) -> Any:
         """The values as (nested) Python lists of numbers."""
         return _backend_to_numpy(self._data).tolist()
 
@@ -398,10 +442,12 @@ class Tensor:
                     "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "
                     "copy the tensor to host memory first."
                 )
-            return self._data.get()
-        return _memory(self)
+            host: np.ndarray = self._data.get()
+            return host
+        data: np.ndarray = _memory(self)
+        return data
 
-    def __array__(self, dtype=None, copy=None):
+    def __array__(self, dtype: DTypeLike = None, copy: _bool | None = None) -> np.ndarray:
         data = _backend_to_numpy(self._data)
         if dtype is not None:
             data = data.astype(dtype, copy=False)
@@ -409,7 +455,7 @@ class Tensor:
             data = data.copy()
         return data
 
-    def _scalar(self, kind):
+    def _scalar(self, kind: Callable[[Any], _T]) -> _T:
         if self._data.size != 1:
             raise ValueError(_ONE_ELEMENT_MESSAGE)
         return kind(self._data.reshape(()).item())
@@ -435,7 +481,8 @@ class Tensor:
 
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:
-            return self.item().__format__(spec)
+            text: str = self.item().__format__(spec)
+            return text
         return object.__format__(self, spec)
 
     def __repr__(self) -> str:
@@ -455,10 +502,12 @@ class Tensor:
     def __hash__(self) -> int:
         return id(self)
 
-    def __reduce_ex__(self, protocol):
+    def __reduce_ex__(
+        self, protocol: SupportsIndex
+    ) -> tuple[Callable[[Array, _bool], Tensor], tuple[np.ndarray, _bool]]:
         return (_rebuild, (_backend_to_numpy(self._data), self._requires_grad))
 
-    def __deepcopy__(self, memo):
+    def __deepcopy__(self, memo: dict[_int, Any]) -> Tensor:
         if self._grad_fn is not None:
             raise RuntimeError(
                 "Only Tensors created explicitly by the user (graph leaves) support the "
@@ -473,7 +522,8 @@ class Tensor:
 
     # ---- dtype and device ----------------------------------------------------------------
 
-    def to(self, *args, dtype=None, device=None, copy=False, non_blocking=False) -> "Tensor":
+    def to(self, *args: Any, dtype: DTypeLike = None, device: DeviceLike = None, copy: _bool = False,
+           non_blocking: _bool = False) -> Tensor:
         """Convert dtype and/or device: ``t.to(fg.float64)``, ``t.to("cpu")``, ``t.to(other)``."""
         for a in args:
             if isinstance(a, Tensor):
@@ -493,7 +543,12 @@ class Tensor:
             result = _ops.clone(self)
         return result
 
-    def type(self, dtype=None):
+    @overload
+    def type(self, dtype: _DTypeArg) -> Tensor: ...
+    @overload
+    def type(self, dtype: None = None) -> str: ...
+
+    def type(self, dtype: DTypeLike = None) -> str | Tensor:
         """The legacy type name (``'funcgrad.FloatTensor'``), or a copy of another dtype."""
         from .autograd.node import tensor_type_name
 
@@ -501,36 +556,38 @@ class Tensor:
             return tensor_type_name(self._data)
         return self.to(dtype)
 
-    def cpu(self) -> "Tensor":
+    def cpu(self) -> Tensor:
         return self.to(device="cpu")
 
-    def cuda(self, device=None) -> "Tensor":
+    def cuda(self, device: DeviceLike | _int | None = None) -> Tensor:
         return self.to(device="cuda" if device is None else (f"cuda:{device}" if isinstance(device, int) else device))
 
-    def float(self) -> "Tensor":
+    def float(self) -> Tensor:
         return self.to(_backend.float32)
 
-    def double(self) -> "Tensor":
+    def double(self) -> Tensor:
         return self.to(_backend.float64)
 
-    def half(self) -> "Tensor":
+    def half(self) -> Tensor:
         return self.to(_backend.float16)
 
-    def long(self) -> "Tensor":
+    def long(self) -> Tensor:
         return self.to(_backend.int64)
 
-    def int(self) -> "Tensor":
+    def int(self) -> Tensor:
         return self.to(_backend.int32)
 
-    def bool(self) -> "Tensor":
+    def bool(self) -> Tensor:
         return self.to(_backend.bool_)
 
-    def type_as(self, other: "Tensor") -> "Tensor":
+    def type_as(self, other: Tensor) -> Tensor:
         return self.to(other.dtype)
 
     # ---- autograd ------------------------------------------------------------------------
 
-    def backward(self, gradient=None, retain_graph=None, create_graph=False, inputs=None, **kwargs):
+    def backward(self, gradient: ArrayLike = None, retain_graph: _bool | None = None,
+                 create_graph: _bool = False, inputs: Tensor | Sequence[Tensor] | None = None,
+                 **kwargs: Any) -> None:
         """Compute the gradient of this Tensor with respect to the graph's leaves.
 
         Gradients are accumulated into the leaves' ``.grad``.
@@ -571,13 +628,13 @@ class Tensor:
             raise TypeError(f"backward() got an unexpected keyword argument {next(iter(kwargs))!r}")
         _backward((self,), None if gradient is None else (gradient,), retain_graph, create_graph, inputs)
 
-    def detach(self) -> "Tensor":
+    def detach(self) -> Tensor:
         """A new Tensor with the same data (shared memory), cut from the graph."""
         t = _from_array(_memory(self))
         t._version = self._version
         return t
 
-    def detach_(self) -> "Tensor":
+    def detach_(self) -> Tensor:
         """Cut this Tensor from the graph in place; it becomes a leaf."""
         if self._base is not None and self._base._requires_grad:
             raise RuntimeError(
@@ -601,7 +658,7 @@ class Tensor:
         node._pre_hooks.append(RetainGradHook(self))
         self._retains_grad = True
 
-    def register_hook(self, hook):
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> _RemovableHandle:
         """Register ``hook(grad) -> Tensor or None``, called with this Tensor's gradient.
 
         A returned Tensor replaces the gradient. Returns a handle with ``remove()``.
@@ -631,7 +688,7 @@ class Tensor:
         hooks.append(hook)
         return _RemovableHandle(hooks, hook)
 
-    def _get_accumulator(self):
+    def _get_accumulator(self) -> _AccumulateGrad:
         acc = self._accumulator() if self._accumulator is not None else None
         if acc is None:
             acc = _AccumulateGrad(self)
@@ -640,7 +697,7 @@ class Tensor:
 
     # ---- in-place ------------------------------------------------------------------------
 
-    def _inplace(self, prim, *args) -> "Tensor":
+    def _inplace(self, prim: Primitive, *args: Any) -> Tensor:
         """Run ``prim(self, *args)`` and write the result into this Tensor's memory."""
         recording = False
         if _grad_state.enabled:
@@ -687,67 +744,85 @@ class Tensor:
         self._version[0] += 1
         return self
 
-    def add_(self, other, *, alpha=1) -> "Tensor":
+    def add_(self, other: ArrayLike, *, alpha: _float = 1) -> Tensor:
         """In-place ``self += alpha * other``."""
         if alpha != 1:
             other = _ops.mul(other, alpha)
         return self._inplace(_ops.add, other)
 
-    def sub_(self, other, *, alpha=1) -> "Tensor":
+    def sub_(self, other: ArrayLike, *, alpha: _float = 1) -> Tensor:
         """In-place ``self -= alpha * other``."""
         if alpha != 1:
             other = _ops.mul(other, alpha)
         return self._inplace(_ops.sub, other)
 
-    def mul_(self, other) -> "Tensor":
+    def mul_(self, other: ArrayLike) -> Tensor:
         """In-place ``self *= other``."""
         return self._inplace(_ops.mul, other)
 
-    def div_(self, other) -> "Tensor":
+    def div_(self, other: ArrayLike) -> Tensor:
         """In-place ``self /= other``."""
         return self._inplace(_ops.div, other)
 
-    def pow_(self, exponent) -> "Tensor":
+    def pow_(self, exponent: ArrayLike) -> Tensor:
         """In-place ``self **= exponent``."""
         return self._inplace(_ops.pow, exponent)
 
-    def neg_(self) -> "Tensor":
+    def neg_(self) -> Tensor:
         return self._inplace(_ops.neg)
 
-    def exp_(self) -> "Tensor":
+    def exp_(self) -> Tensor:
         return self._inplace(_ops.exp)
 
-    def clamp_(self, min=None, max=None) -> "Tensor":
-        return self._inplace(_ops.clamp, min, max)
+    def clamp_(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
+        """In-place :meth:`clamp`: limit to ``[min, max]``; returns ``self``.
 
-    def zero_(self) -> "Tensor":
+        Examples
+        --------
+        >>> import funcgrad as fg
+        >>> fg.tensor([-2.0, 0.5, 3.0]).clamp_(-1.0, 1.0)
+        tensor([-1.0000,  0.5000,  1.0000])
+        >>> fg.tensor([-2.0, 0.5, 3.0]).clamp_(max=fg.tensor([0.0, 0.0, 5.0]))
+        tensor([-2.,  0.,  3.])
+        """
+        if isinstance(min, Tensor) or isinstance(max, Tensor):
+            # Tensor bounds are differentiated too: a maximum, then a minimum, as ops.clamp.
+            if min is not None:
+                self._inplace(_ops.maximum, min)
+            if max is not None:
+                self._inplace(_ops.minimum, max)
+            return self
+        # ops.clamp is a composite; its primitive (number bounds) is the registry's "clamp".
+        return self._inplace(_ops.REGISTRY["clamp"], min, max)
+
+    def zero_(self) -> Tensor:
         """Fill with zeros in place; returns ``self``."""
         return self.fill_(0)
 
-    def fill_(self, value) -> "Tensor":
+    def fill_(self, value: ArrayLike) -> Tensor:
         """Fill with ``value`` in place; returns ``self``."""
         return self._inplace(_ops.fill, value)
 
-    def copy_(self, src) -> "Tensor":
+    def copy_(self, src: ArrayLike) -> Tensor:
         """Copy ``src`` (broadcast to this shape) into this Tensor in place."""
         return self._inplace(_ops.copy_from, src)
 
-    def __iadd__(self, other):
+    def __iadd__(self, other: ArrayLike) -> Tensor:
         return self.add_(other)
 
-    def __isub__(self, other):
+    def __isub__(self, other: ArrayLike) -> Tensor:
         return self.sub_(other)
 
-    def __imul__(self, other):
+    def __imul__(self, other: ArrayLike) -> Tensor:
         return self.mul_(other)
 
-    def __itruediv__(self, other):
+    def __itruediv__(self, other: ArrayLike) -> Tensor:
         return self.div_(other)
 
-    def __ipow__(self, other):
+    def __ipow__(self, other: ArrayLike) -> Tensor:
         return self.pow_(other)
 
-    def __setitem__(self, key, value) -> None:
+    def __setitem__(self, key: Any, value: ArrayLike) -> None:
         key = _ops.normalize_key(key)
         value_requires = isinstance(value, Tensor) and value._requires_grad
         if not (_grad_state.enabled and (self._requires_grad or value_requires)):
@@ -759,392 +834,423 @@ class Tensor:
 
     # ---- operators -----------------------------------------------------------------------
 
-    def __add__(self, other):
+    def __add__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.add(self, other)
 
-    def __radd__(self, other):
+    def __radd__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.add(other, self)
 
-    def __sub__(self, other):
+    def __sub__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.sub(self, other)
 
-    def __rsub__(self, other):
+    def __rsub__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.sub(other, self)
 
-    def __mul__(self, other):
+    def __mul__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.mul(self, other)
 
-    def __rmul__(self, other):
+    def __rmul__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.mul(other, self)
 
-    def __truediv__(self, other):
+    def __truediv__(self, other: ArrayLike) -> Tensor:
         self, other = _true_division_operands(self, other)
         return _ops.div(self, other)
 
-    def __rtruediv__(self, other):
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
         self, other = _true_division_operands(self, other)
         return _ops.div(other, self)
 
-    def __floordiv__(self, other):
+    def __floordiv__(self, other: ArrayLike) -> Tensor:
         return _ops.floor_divide(self, other)
 
-    def __rfloordiv__(self, other):
+    def __rfloordiv__(self, other: ArrayLike) -> Tensor:
         return _ops.floor_divide(other, self)
 
-    def __mod__(self, other):
+    def __mod__(self, other: ArrayLike) -> Tensor:
         return _ops.remainder(self, other)
 
-    def __pow__(self, other):
+    def __pow__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.pow(self, other)
 
-    def __rpow__(self, other):
+    def __rpow__(self, other: ArrayLike) -> Tensor:
         if type(other) is float and self._data.dtype.kind in "iub":
             self = self.to(_backend.get_default_dtype())  # int tensor op float: default dtype
         return _ops.pow(other, self)
 
-    def __matmul__(self, other):
+    def __matmul__(self, other: ArrayLike) -> Tensor:
         return _ops.matmul(self, other)
 
-    def __rmatmul__(self, other):
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
         return _ops.matmul(other, self)
 
-    def __neg__(self):
+    def __neg__(self) -> Tensor:
         return _ops.neg(self)
 
-    def __pos__(self):
+    def __pos__(self) -> Tensor:
         return self
 
-    def __abs__(self):
+    def __abs__(self) -> Tensor:
         return _ops.abs(self)
 
-    def __invert__(self):
+    def __invert__(self) -> Tensor:
         return _ops.logical_not(self)
 
-    def __and__(self, other):
+    def __and__(self, other: ArrayLike) -> Tensor:
         return _ops.logical_and(self, other)
 
-    def __or__(self, other):
+    def __or__(self, other: ArrayLike) -> Tensor:
         return _ops.logical_or(self, other)
 
-    def __xor__(self, other):
+    def __xor__(self, other: ArrayLike) -> Tensor:
         return _ops.logical_xor(self, other)
 
-    def __eq__(self, other):
+    def __eq__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]  # elementwise
         return _ops.equal(self, other)
 
-    def __ne__(self, other):
+    def __ne__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]  # elementwise
         return _ops.not_equal(self, other)
 
-    def __lt__(self, other):
+    def __lt__(self, other: ArrayLike) -> Tensor:
         return _ops.less(self, other)
 
-    def __le__(self, other):
+    def __le__(self, other: ArrayLike) -> Tensor:
         return _ops.less_equal(self, other)
 
-    def __gt__(self, other):
+    def __gt__(self, other: ArrayLike) -> Tensor:
         return _ops.greater(self, other)
 
-    def __ge__(self, other):
+    def __ge__(self, other: ArrayLike) -> Tensor:
         return _ops.greater_equal(self, other)
 
-    def __getitem__(self, key):
+    def __getitem__(self, key: Any) -> Tensor:
         return _ops.getitem(self, key)
 
     # NumPy's ufuncs and functions on Tensors (np.add(arr, t), np.exp(t)) record through
     # funcgrad's primitives.
-    def __array_ufunc__(self, ufunc, method, *inputs, **kwargs):
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
         return _ops.array_ufunc(ufunc, method, inputs, kwargs)
 
-    def __array_function__(self, func, types, args, kwargs):
+    def __array_function__(self, func: Callable[..., Any], types: Collection[_type],
+                           args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
         return _ops.array_function(func, args, kwargs)
 
     # ---- math methods (torch names) ------------------------------------------------------
 
-    def add(self, other, *, alpha=1):
+    def add(self, other: ArrayLike, *, alpha: _float = 1) -> Tensor:
         return _ops.add(self, other if alpha == 1 else _ops.mul(other, alpha))
 
-    def sub(self, other, *, alpha=1):
+    def sub(self, other: ArrayLike, *, alpha: _float = 1) -> Tensor:
         return _ops.sub(self, other if alpha == 1 else _ops.mul(other, alpha))
 
     subtract = sub
 
-    def mul(self, other):
+    def mul(self, other: ArrayLike) -> Tensor:
         return _ops.mul(self, other)
 
     multiply = mul
 
-    def div(self, other):
+    def div(self, other: ArrayLike) -> Tensor:
         return _ops.div(self, other)
 
     divide = true_divide = div
 
-    def neg(self):
+    def neg(self) -> Tensor:
         return _ops.neg(self)
 
     negative = neg
 
-    def pow(self, exponent):
+    def pow(self, exponent: ArrayLike) -> Tensor:
         return _ops.pow(self, exponent)
 
-    def exp(self):
+    def exp(self) -> Tensor:
         return _ops.exp(self)
 
-    def log(self):
+    def log(self) -> Tensor:
         return _ops.log(self)
 
-    def sin(self):
+    def sin(self) -> Tensor:
         return _ops.sin(self)
 
-    def cos(self):
+    def cos(self) -> Tensor:
         return _ops.cos(self)
 
-    def tan(self):
+    def tan(self) -> Tensor:
         return _ops.tan(self)
 
-    def tanh(self):
+    def tanh(self) -> Tensor:
         return _ops.tanh(self)
 
-    def sigmoid(self):
+    def sigmoid(self) -> Tensor:
         return _ops.sigmoid(self)
 
-    def relu(self):
+    def relu(self) -> Tensor:
         return _ops.relu(self)
 
-    def sqrt(self):
+    def sqrt(self) -> Tensor:
         return _ops.sqrt(self)
 
-    def abs(self):
+    def abs(self) -> Tensor:
         return _ops.abs(self)
 
-    def square(self):
+    def square(self) -> Tensor:
         return _ops.mul(self, self)
 
-    def reciprocal(self):
+    def reciprocal(self) -> Tensor:
         return _ops.div(1.0, self)
 
-    def sign(self):
+    def sign(self) -> Tensor:
         return _ops.sign(self)
 
-    def floor(self):
+    def floor(self) -> Tensor:
         return _ops.floor(self)
 
-    def ceil(self):
+    def ceil(self) -> Tensor:
         return _ops.ceil(self)
 
-    def round(self):
+    def round(self) -> Tensor:
         return _ops.round(self)
 
-    def maximum(self, other):
+    def maximum(self, other: ArrayLike) -> Tensor:
         return _ops.maximum(self, other)
 
-    def minimum(self, other):
+    def minimum(self, other: ArrayLike) -> Tensor:
         return _ops.minimum(self, other)
 
-    def clamp(self, min=None, max=None):
+    def clamp(self, min: ArrayLike | None = None, max: ArrayLike | None = None) -> Tensor:
         return _ops.clamp(self, min, max)
 
     clip = clamp
 
-    def where(self, condition, other):
+    def where(self, condition: ArrayLike, other: ArrayLike) -> Tensor:
         return _ops.where(condition, self, other)
 
-    def matmul(self, other):
+    def matmul(self, other: ArrayLike) -> Tensor:
         return _ops.matmul(self, other)
 
-    def mm(self, other):
+    def mm(self, other: ArrayLike) -> Tensor:
         return _ops.mm(self, other)
 
-    def dot(self, other):
+    def dot(self, other: ArrayLike) -> Tensor:
         return _ops.dot(self, other)
 
-    def sum(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+    def sum(self, dim: _Dims = None, keepdim: _bool = False, *, axis: _Dims = None,
+            keepdims: _bool | None = None, dtype: DTypeLike = None) -> Tensor:
         dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
         x = self if dtype is None else self.to(dtype)
         return _ops.sum(x, dim, keepdim)
 
-    def mean(self, dim=None, keepdim=False, *, axis=None, keepdims=None, dtype=None):
+    def mean(self, dim: _Dims = None, keepdim: _bool = False, *, axis: _Dims = None,
+             keepdims: _bool | None = None, dtype: DTypeLike = None) -> Tensor:
         dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
         x = self if dtype is None else self.to(dtype)
         return _ops.mean(x, dim, keepdim)
 
-    def prod(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    def prod(self, dim: _Dims = None, keepdim: _bool = False, *, axis: _Dims = None,
+             keepdims: _bool | None = None) -> Tensor:
         dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
         return _ops.prod(self, dim, keepdim)
 
-    def max(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    @overload
+    def max(self, dim: None = None, keepdim: _bool = False) -> Tensor: ...
+    @overload
+    def max(self, dim: Tensor) -> Tensor: ...
+    @overload
+    def max(self, dim: _int | None = None, keepdim: _bool = False, *, axis: _int | None = None,
+            keepdims: _bool | None = None) -> Any: ...
+
+    def max(self, dim: _int | Tensor | None = None, keepdim: _bool = False, *,
+            axis: _int | None = None, keepdims: _bool | None = None) -> Any:
         """The largest value; with ``dim``, a ``(values, indices)`` pair as in PyTorch."""
         if isinstance(dim, Tensor):
             return _ops.maximum(self, dim)
-        dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
-        return _ops.max_with_indices(self, dim, keepdim, "max")
+        dims, keepdim = _dim_args(dim, axis, keepdim, keepdims)
+        return _ops.max_with_indices(self, dims, keepdim, "max")
 
-    def min(self, dim=None, keepdim=False, *, axis=None, keepdims=None):
+    @overload
+    def min(self, dim: None = None, keepdim: _bool = False) -> Tensor: ...
+    @overload
+    def min(self, dim: Tensor) -> Tensor: ...
+    @overload
+    def min(self, dim: _int | None = None, keepdim: _bool = False, *, axis: _int | None = None,
+            keepdims: _bool | None = None) -> Any: ...
+
+    def min(self, dim: _int | Tensor | None = None, keepdim: _bool = False, *,
+            axis: _int | None = None, keepdims: _bool | None = None) -> Any:
         """The smallest value; with ``dim``, a ``(values, indices)`` pair as in PyTorch."""
         if isinstance(dim, Tensor):
             return _ops.minimum(self, dim)
-        dim, keepdim = _dim_args(dim, axis, keepdim, keepdims)
-        return _ops.max_with_indices(self, dim, keepdim, "min")
+        dims, keepdim = _dim_args(dim, axis, keepdim, keepdims)
+        return _ops.max_with_indices(self, dims, keepdim, "min")
 
-    def amax(self, dim=None, keepdim=False):
+    def amax(self, dim: _Dims = None, keepdim: _bool = False) -> Tensor:
         return _ops.amax(self, _dim_args(dim, None, keepdim, None)[0], keepdim)
 
-    def amin(self, dim=None, keepdim=False):
+    def amin(self, dim: _Dims = None, keepdim: _bool = False) -> Tensor:
         return _ops.amin(self, _dim_args(dim, None, keepdim, None)[0], keepdim)
 
-    def argmax(self, dim=None, keepdim=False):
+    def argmax(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
         return _ops.argmax(self, dim, keepdim)
 
-    def argmin(self, dim=None, keepdim=False):
+    def argmin(self, dim: _int | None = None, keepdim: _bool = False) -> Tensor:
         return _ops.argmin(self, dim, keepdim)
 
-    def norm(self, p="fro", dim=None, keepdim=False):
+    def norm(self, p: _float | str | None = "fro", dim: _Dims = None, keepdim: _bool = False) -> Tensor:
         return _ops.norm(self, p, dim, keepdim)
 
-    def softmax(self, dim):
+    def softmax(self, dim: _int) -> Tensor:
         return _ops.softmax(self, dim)
 
-    def log_softmax(self, dim):
+    def log_softmax(self, dim: _int) -> Tensor:
         return _ops.log_softmax(self, dim)
 
-    def logsumexp(self, dim, keepdim=False):
+    def logsumexp(self, dim: _Dims, keepdim: _bool = False) -> Tensor:
         return _ops.logsumexp(self, dim, keepdim)
 
-    def var(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def var(self, dim: _Dims = None, unbiased: _bool = True, keepdim: _bool = False, *,
+            correction: _float | None = None) -> Tensor:
         return _ops.var(self, dim, 1 if correction is None and unbiased else (correction or 0), keepdim)
 
-    def std(self, dim=None, unbiased=True, keepdim=False, *, correction=None):
+    def std(self, dim: _Dims = None, unbiased: _bool = True, keepdim: _bool = False, *,
+            correction: _float | None = None) -> Tensor:
         return _ops.sqrt(self.var(dim, unbiased, keepdim, correction=correction))
 
     # shape
-    def reshape(self, *shape):
+    def reshape(self, *shape: _SizeArg) -> Tensor:
         return _ops.reshape(self, _ops.shape_arg(shape))
 
-    def view(self, *shape):
+    @overload
+    def view(self, dtype: _DTypeArg, /) -> Tensor: ...
+    @overload
+    def view(self, *shape: _SizeArg) -> Tensor: ...
+
+    def view(self, *shape: Any) -> Tensor:
         """A view with another shape (``-1`` infers one dimension)."""
         if len(shape) == 1 and not isinstance(shape[0], (tuple, list, Size, numbers.Integral)):
             return self.to(shape[0])
         return _ops.view(self, _ops.shape_arg(shape))
 
-    def view_as(self, other):
+    def view_as(self, other: Tensor) -> Tensor:
         return self.view(other.shape)
 
-    def reshape_as(self, other):
+    def reshape_as(self, other: Tensor) -> Tensor:
         return self.reshape(other.shape)
 
-    def flatten(self, start_dim=0, end_dim=-1):
+    def flatten(self, start_dim: _int = 0, end_dim: _int = -1) -> Tensor:
         return _ops.flatten(self, start_dim, end_dim)
 
-    def transpose(self, dim0, dim1):
+    def transpose(self, dim0: _int, dim1: _int) -> Tensor:
         return _ops.swapaxes(self, dim0, dim1)
 
     swapaxes = transpose
 
-    def t(self):
+    def t(self) -> Tensor:
         if self._data.ndim > 2:
             raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is {self._data.ndim}D")
         return _ops.t(self)
 
-    def permute(self, *dims):
+    def permute(self, *dims: _SizeArg) -> Tensor:
         return _ops.permute(self, _ops.shape_arg(dims))
 
-    def squeeze(self, dim=None):
+    def squeeze(self, dim: _Dims = None) -> Tensor:
         return _ops.squeeze(self, dim)
 
-    def unsqueeze(self, dim):
+    def unsqueeze(self, dim: _int) -> Tensor:
         return _ops.unsqueeze(self, dim)
 
-    def expand(self, *sizes):
+    def expand(self, *sizes: _SizeArg) -> Tensor:
         return _ops.expand(self, _ops.shape_arg(sizes))
 
-    def expand_as(self, other):
+    def expand_as(self, other: Tensor) -> Tensor:
         return _ops.expand(self, tuple(other.shape))
 
-    def clone(self):
+    def clone(self) -> Tensor:
         """A copy that stays in the graph (``CloneBackward0``)."""
         return _ops.clone(self)
 
-    def contiguous(self):
+    def contiguous(self) -> Tensor:
         return self
 
     # comparisons, logic
-    def eq(self, other):
+    def eq(self, other: ArrayLike) -> Tensor:
         return _ops.equal(self, other)
 
-    def ne(self, other):
+    def ne(self, other: ArrayLike) -> Tensor:
         return _ops.not_equal(self, other)
 
-    def lt(self, other):
+    def lt(self, other: ArrayLike) -> Tensor:
         return _ops.less(self, other)
 
-    def le(self, other):
+    def le(self, other: ArrayLike) -> Tensor:
         return _ops.less_equal(self, other)
 
-    def gt(self, other):
+    def gt(self, other: ArrayLike) -> Tensor:
         return _ops.greater(self, other)
 
-    def ge(self, other):
+    def ge(self, other: ArrayLike) -> Tensor:
         return _ops.greater_equal(self, other)
 
-    def equal(self, other) -> bool:
+    def equal(self, other: ArrayLike) -> _bool:
         """True when both have the same shape and values."""
         other = other._data if isinstance(other, Tensor) else other
-        return self._data.shape == np.shape(other) and bool((self._data == other).all())
+        same: _bool = self._data.shape == np.shape(other) and bool((self._data == other).all())
+        return same
 
-    def allclose(self, other, rtol=1e-05, atol=1e-08, equal_nan=False) -> bool:
+    def allclose(self, other: ArrayLike, rtol: _float = 1e-05, atol: _float = 1e-08,
+                 equal_nan: _bool = False) -> _bool:
         other = other._data if isinstance(other, Tensor) else other
         return bool(_backend.namespace(self._data).allclose(self._data, other, rtol, atol, equal_nan))
 
-    def all(self, dim=None, keepdim=False):
+    def all(self, dim: _Dims = None, keepdim: _bool = False) -> Tensor:
         return _ops.all(self, dim, keepdim)
 
-    def any(self, dim=None, keepdim=False):
+    def any(self, dim: _Dims = None, keepdim: _bool = False) -> Tensor:
         return _ops.any(self, dim, keepdim)
 
-    def isnan(self):
+    def isnan(self) -> Tensor:
         return _ops.isnan(self)
 
     # complex numbers (JAX's convention for their derivatives)
     @property
-    def real(self) -> "Tensor":
+    def real(self) -> Tensor:
         """The real part (the Tensor itself for real dtypes)."""
         return _ops.real(self) if self._data.dtype.kind == "c" else self
 
     @property
-    def imag(self) -> "Tensor":
+    def imag(self) -> Tensor:
         """The imaginary part (complex Tensors only, as in PyTorch)."""
         if self._data.dtype.kind != "c":
             raise RuntimeError("imag is not implemented for tensors with non-complex dtypes.")
         return _ops.imag(self)
 
-    def conj(self) -> "Tensor":
+    def conj(self) -> Tensor:
         return _ops.conj(self) if self._data.dtype.kind == "c" else self
 
-    def angle(self) -> "Tensor":
+    def angle(self) -> Tensor:
         return _ops.angle(self, False)
 
-    def cumsum(self, dim, *, dtype=None) -> "Tensor":
+    def cumsum(self, dim: _int, *, dtype: DTypeLike = None) -> Tensor:
         x = self if dtype is None else self.to(dtype)
         return _ops.cumsum(x, dim)
 
-    def cumprod(self, dim, *, dtype=None) -> "Tensor":
+    def cumprod(self, dim: _int, *, dtype: DTypeLike = None) -> Tensor:
         x = self if dtype is None else self.to(dtype)
         return _ops.cumprod(x, dim)
 
-    def isfinite(self):
+    def isfinite(self) -> Tensor:
         return _ops.isfinite(self)
 
 
@@ -1152,7 +1258,7 @@ class Tensor:
 _INPLACE_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
 
 
-def _true_division_operands(self, other):
+def _true_division_operands(self: Tensor, other: ArrayLike) -> tuple[Tensor, ArrayLike]:
     """True division of integers gives the default float dtype, as in PyTorch."""
     if self._data.dtype.kind in "iub":
         other_kind = other._data.dtype.kind if isinstance(other, Tensor) else np.asarray(other).dtype.kind
@@ -1161,7 +1267,7 @@ def _true_division_operands(self, other):
     return self, other
 
 
-def _write_into(target, value) -> None:
+def _write_into(target: Array, value: Array) -> None:
     """Write ``value`` into ``target``'s memory, refusing a narrowing cast as torch does."""
     value_dtype = getattr(value, "dtype", None)
     if value_dtype is not None and value_dtype != target.dtype:
@@ -1178,22 +1284,60 @@ _SHORT = {"float16": "Half", "float32": "Float", "float64": "Double", "int64": "
           "complex64": "ComplexFloat", "complex128": "ComplexDouble"}
 
 
-def _short_type(np_dtype) -> str:
+def _short_type(np_dtype: DTypeLike) -> str:
     return _SHORT.get(str(np.dtype(np_dtype)), str(np_dtype))
 
 
-def _backend_to_numpy(data):
+def _backend_to_numpy(data: Array) -> np.ndarray:
     if isinstance(data, _ndarray):
         return data
     if hasattr(data, "get"):  # CuPy
-        return data.get()
+        host: np.ndarray = data.get()
+        return host
     return np.asarray(data)
 
 
-def _rebuild(data, requires_grad):
+def _rebuild(data: Array, requires_grad: bool) -> Tensor:
     t = _from_array(data)
     t._requires_grad = requires_grad
     return t
 
 
-from . import ops as _ops  # noqa: E402  (the operators need the primitives; see ops/__init__)
+if TYPE_CHECKING:
+    from . import ops as _ops_module
+
+    class _TensorPrimitive(Primitive):
+        def __call__(self, *args: Any) -> Tensor: ...
+
+    class _TensorOps:
+        """``funcgrad.ops`` as the methods above use it: always with a Tensor operand.
+
+        A primitive given a Tensor returns a Tensor, which ``Primitive.__call__`` (arrays in
+        give arrays out) cannot say; this view says it for this module only, at no run-time
+        cost.
+        """
+
+        def __getattr__(self, name: str) -> _TensorPrimitive: ...  # the primitives
+
+        # Composites: plain functions, not primitives (so not for _inplace).
+        astype: Callable[..., Tensor]
+        clamp: Callable[..., Tensor]
+        dot: Callable[..., Tensor]
+        flatten: Callable[..., Tensor]
+        getitem: Callable[..., Tensor]
+        mm: Callable[..., Tensor]
+        norm: Callable[..., Tensor]
+        sign: Callable[..., Tensor]
+        var: Callable[..., Tensor]
+        # Helpers, with their own types.
+        REGISTRY = _ops_module.REGISTRY
+        array_function = staticmethod(_ops_module.array_function)
+        array_ufunc = staticmethod(_ops_module.array_ufunc)
+        max_with_indices = staticmethod(_ops_module.max_with_indices)
+        normalize_key = staticmethod(_ops_module.normalize_key)
+        shape_arg = staticmethod(_ops_module.shape_arg)
+        to_device = staticmethod(_ops_module.to_device)
+
+    _ops: _TensorOps
+else:
+    from . import ops as _ops  # noqa: E402  (the operators need the primitives; see ops/__init__)
