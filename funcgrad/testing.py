@@ -191,6 +191,7 @@ def _vjp_rule(prim: Primitive, g: Any, args: Sequence[Any], ans: Any, needs: tup
     from .ops.reduce import sum_to_shape
 
     saved, ans_saved = _saved_for_rule(prim, args, ans)
+    assert prim.vjp is not None, f"primitive {prim.name!r} has no VJP rule"
     grads: tuple[Any, ...] = prim.vjp(g, needs, ans_saved, *saved)
     if prim.broadcasts:
         inputs = _rule_inputs(prim, args)

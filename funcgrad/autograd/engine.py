@@ -339,7 +339,8 @@ def _apply_node(node: Node, g: Any, needs: tuple[bool, ...] | None, create_graph
                 args[0] = [a._data if isinstance(a, Tensor) else a for a in args[0]]
         else:
             args = saved
-    grads: tuple[Any, ...] = prim.vjp(g, needs, ans, *args)
+    # Only differentiable primitives (their vjp set) record nodes; no check on the hot path.
+    grads: tuple[Any, ...] = prim.vjp(g, needs, ans, *args)  # type: ignore[misc]
     if not retain_graph and node._saves_values:
         node._saved = None
         node._ans = None
