@@ -136,6 +136,23 @@ def test_other_blocks_are_bash_and_no_doctest_hides_outside_a_python_block(page)
     assert not hidden, f"{page.relative_to(ROOT)}: >>> outside a Python block on lines {hidden}"
 
 
+# ---- the API reference's Griffe extension -----------------------------------------------------
+
+
+def test_griffe_extension_keeps_builtin_annotations_and_links_sphinx_roles():
+    griffe = pytest.importorskip("griffe")  # the docs extra (part of the test extra)
+    exts = griffe.load_extensions(f"{DOCS / '_griffe' / 'funcgrad_docs.py'}:FuncgradDocs")
+    pkg = griffe.load("funcgrad", search_paths=[str(ROOT)], extensions=exts,
+                      docstring_parser="numpy", resolve_aliases=True)
+    # `bool` in a submodule must not resolve to the package's dtype alias funcgrad.bool.
+    assert "bool" not in pkg.members
+    has_aux = pkg["transforms.reverse.grad"].parameters["has_aux"].annotation
+    assert str(has_aux) == "bool" and has_aux.canonical_path == "bool"
+    doc = pkg["optim"].docstring.value
+    assert ":class:" not in doc and ":func:" not in doc
+    assert '<autoref identifier="funcgrad.optim.Adam" optional><code>Adam</code></autoref>' in doc
+
+
 # ---- the graph picture in the autograd tutorial -----------------------------------------------
 
 
