@@ -124,13 +124,11 @@ class custom_vjp(_CustomRule, Generic[P, R]):
     def __get__(self, obj: Any, objtype: type | None = None) -> Self | Callable[..., R]:
         return self if obj is None else functools.partial(self, obj)
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
-        if self.fwd is None:
+    def __call__(self, *given: P.args, **kwargs: P.kwargs) -> R:
+        fwd = self.fwd
+        if fwd is None:
             raise TypeError(f"custom_vjp {self.fun.__name__!r}: call defvjp(fwd, bwd) before using it")
-        return self._call(_positional(self.fun, args, kwargs, "custom_vjp") if kwargs else args)
-
-    def _call(self, args: tuple[Any, ...]) -> R:
-        assert self.fwd is not None  # (checked by __call__)
+        args: tuple[Any, ...] = _positional(self.fun, given, kwargs, "custom_vjp") if kwargs else given
         structure: list[tuple[int, TreeDef, int]] = []
         leaves: list[Any] = []
         for i, a in enumerate(args):
@@ -143,7 +141,7 @@ class custom_vjp(_CustomRule, Generic[P, R]):
         if not traced:
             return self.fun(*args)
         # fwd runs recorded, so residuals stay connected to the inputs (higher orders).
-        out, residuals = self.fwd(*args)
+        out, residuals = fwd(*args)
         out_leaves, out_treedef = output_leaves(out, self.fun.__name__)
         state = _VJPState(residuals, Packing(out_leaves, out_treedef), structure,
                           [args[i] for i in self.nondiff_argnums])
@@ -249,12 +247,10 @@ class custom_jvp(_CustomRule, Generic[P, R]):
     def __get__(self, obj: Any, objtype: type | None = None) -> Self | Callable[..., R]:
         return self if obj is None else functools.partial(self, obj)
 
-    def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
+    def __call__(self, *given: P.args, **kwargs: P.kwargs) -> R:
         if self.jvp is None:
             raise TypeError(f"custom_jvp {self.fun.__name__!r}: call defjvp(rule) before using it")
-        return self._call(_positional(self.fun, args, kwargs, "custom_jvp") if kwargs else args)
-
-    def _call(self, args: tuple[Any, ...]) -> R:
+        args: tuple[Any, ...] = _positional(self.fun, given, kwargs, "custom_jvp") if kwargs else given
         diff = [i for i in range(len(args)) if i not in self.nondiff_argnums]
         if not any(is_traced(v) for i in diff for v in _tree.leaves(args[i])):
             return self.fun(*args)
