@@ -14,7 +14,8 @@ tensor([[4.5000, 4.5000],
         [4.5000, 4.5000]])
 """
 
-from . import autograd, backend, creation, ops, optim, testing, transforms, tree, viz
+from . import autograd, backend, creation, cuda, ops, optim, testing, transforms, tree, viz
+from ._dlpack import from_dlpack
 from ._functional import (
     abs, add, all, amax, amin, any, argmax, argmin, cat, ceil, clamp, clip, clone, concat,
     concatenate, cos, detach, div, divide, dot, eq, exp, flatten, floor, ge, gt, isfinite, isnan,
@@ -54,7 +55,8 @@ __version__ = "0.1.0"
 # The public names, so that type checkers count the imports above as this package's own.
 __all__ = [
     # submodules
-    "autograd", "backend", "creation", "ops", "optim", "testing", "transforms", "tree", "viz",
+    "autograd", "backend", "creation", "cuda", "ops", "optim", "testing", "transforms", "tree",
+    "viz",
     # functions over Tensors
     "abs", "add", "all", "amax", "amin", "any", "argmax", "argmin", "cat", "ceil", "clamp",
     "clip", "clone", "concat", "concatenate", "cos", "detach", "div", "divide", "dot", "eq",
@@ -74,7 +76,7 @@ __all__ = [
     # creation, random numbers
     "BoolTensor", "DoubleTensor", "FloatTensor", "Generator", "HalfTensor", "IntTensor",
     "LongTensor", "arange", "as_tensor", "empty", "empty_like", "eye", "from_numpy", "full",
-    "full_like", "initial_seed", "is_tensor", "linspace", "manual_seed", "ones", "ones_like",
+    "from_dlpack", "full_like", "initial_seed", "is_tensor", "linspace", "manual_seed", "ones", "ones_like",
     "rand", "rand_like", "randint", "randn", "randn_like", "seed", "tensor", "zeros",
     "zeros_like",
     # Tensor

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any, SupportsIndex, TypeVar, Union, overload
 
 import numpy as np
 
+from . import _dlpack
 from . import backend as _backend
 from .autograd import grad_mode as _grad_mode
 from .autograd.node import AccumulateGrad as _AccumulateGrad
@@ -454,6 +455,36 @@ class Tensor:
         if copy:
             data = data.copy()
         return data
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        """This Tensor's memory as a DLPack capsule, for ``np.from_dlpack`` and its kind.
+
+        Keywords (``stream``, ``max_version``, ``dl_device``, ``copy``) go to the data's own
+        ``__dlpack__``. As in PyTorch, a Tensor that requires grad is refused: export
+        ``t.detach()``.
+
+        Examples
+        --------
+        >>> import numpy as np, funcgrad as fg
+        >>> t = fg.arange(3.0)
+        >>> a = np.from_dlpack(t)   # no copy: one memory
+        >>> a[0] = 5.0
+        >>> t
+        tensor([5., 1., 2.])
+        """
+        return _dlpack.dlpack_export(self, kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        """``(device type, device index)`` of this Tensor's memory, in DLPack's codes
+        (``(1, 0)`` for the CPU).
+
+        Examples
+        --------
+        >>> import funcgrad as fg
+        >>> fg.ones(2).__dlpack_device__()
+        (1, 0)
+        """
+        return _dlpack.dlpack_device(self)
 
     def _scalar(self, kind: Callable[[Any], _T]) -> _T:
         if self._data.size != 1:

@@ -297,3 +297,29 @@ def test_double_where_second_order_is_finite():
     (g,) = fg.autograd.grad(y, x, create_graph=True)
     (gg,) = fg.autograd.grad(g.sum(), x)
     np.testing.assert_allclose(gg.numpy(), [0.0, -0.25 * 4.0 ** -1.5])
+
+
+def test_clamp_in_place_matches_clip_and_differentiates():
+    rng = np.random.default_rng(3)
+    a = rng.normal(size=(4, 5))
+    x = fg.tensor(a, requires_grad=True)
+    y = x * 1.0
+    y.clamp_(-0.5, 0.5)
+    np.testing.assert_allclose(y.detach().numpy(), np.clip(a, -0.5, 0.5).astype(np.float32), rtol=1e-6)
+    y.sum().backward()
+    mask = ((a > -0.5) & (a < 0.5)).astype(np.float32)
+    np.testing.assert_array_equal(x.grad.numpy(), mask)
+    # Tensor bounds: the gradient reaches the bound where it is the result
+    lo = fg.tensor(np.full(5, -0.2), requires_grad=True)
+    z = x * 1.0
+    z.clamp_(min=lo)
+    z.sum().backward()
+    np.testing.assert_array_equal(lo.grad.numpy(), (a < -0.2).sum(axis=0).astype(np.float32))
+    with pytest.raises(RuntimeError, match="a leaf Variable that requires grad"):
+        x.clamp_(0, 1)
+
+
+def test_set_default_dtype_refuses_none_clearly():
+    with pytest.raises(TypeError):
+        fg.set_default_dtype(None)
+    assert fg.get_default_dtype() == fg.float32
