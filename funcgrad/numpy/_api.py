@@ -26,7 +26,7 @@ __all__ = [
     # creation
     "arange", "array", "asarray", "empty", "empty_like", "eye", "full", "full_like",
     "geomspace", "identity", "linspace", "logspace", "ones", "ones_like", "zeros",
-    "zeros_like", "shape", "ndim", "size", "result_type", "iscomplexobj", "isscalar",
+    "zeros_like", "shape", "ndim", "size", "result_type", "isscalar",
 ]
 
 # Creation functions make constants: NumPy's own (CuPy users pass CuPy arrays in).
@@ -257,11 +257,6 @@ def size(a: ArrayLike, axis: int | None = None) -> int:
     return int(np.prod(s)) if axis is None else s[axis]
 
 
-def iscomplexobj(x: ArrayLike) -> bool:
-    """Whether ``x`` has a complex dtype."""
-    return (x._data if isinstance(x, Tensor) else np.asarray(x)).dtype.kind == "c"
-
-
 def _no_out(out: object, name: str) -> None:
     if out is not None:
         raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
@@ -290,5 +285,5 @@ NUMPY_FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.swapaxes: ops.swapaxes, np.round: round,
     np.shape: shape, np.ndim: ndim, np.size: size, np.array: array, np.asarray: asarray,
     np.zeros_like: zeros_like, np.ones_like: ones_like, np.empty_like: empty_like,
-    np.full_like: full_like, np.iscomplexobj: iscomplexobj,
+    np.full_like: full_like,
 }

@@ -158,8 +158,7 @@ def _getitem_transpose_forward(g: Array, key: tuple[Any, ...], x_shape: Shape) -
     elif xp is np:
         np.add.at(full, bkey, g)  # repeated indices add up
     else:  # CuPy
-        # (CuPy's companion module cupyx ships no type information either.)
-        import cupyx  # type: ignore[import-not-found]
+        import cupyx
 
         cupyx.scatter_add(full, bkey, g)
     return full
