@@ -1230,3 +1230,52 @@ def test_complex_outputs_need_holomorphic():
         fg.grad(lambda v: fnp.sum(v), holomorphic=True)(np.array([1.0]))
     with pytest.raises(TypeError, match="requires complex-valued inputs"):
         fg.grad(lambda v: fnp.sum(v * 1j), holomorphic=True)(np.array([1.0]))
+
+
+def test_custom_vjp_fwd_may_call_the_function_it_defines():
+    # JAX's own examples write fwd with a call of the decorated function.
+    calls = []
+
+    @fg.custom_vjp
+    def f(x, y):
+        calls.append(1)
+        return fnp.sin(x) * y
+
+    def f_fwd(x, y):
+        return f(x, y), (fnp.cos(x), fnp.sin(x), y)
+
+    def f_bwd(res, g):
+        cos_x, sin_x, y = res
+        return (cos_x * g * y, sin_x * g)
+
+    f.defvjp(f_fwd, f_bwd)
+    gx, gy = fg.grad(f, argnums=(0, 1))(2.0, 3.0)
+    assert gx == pytest.approx(3.0 * np.cos(2.0)) and gy == pytest.approx(np.sin(2.0))
+    assert fg.hessian(lambda x: f(x, 3.0))(2.0) == pytest.approx(-3.0 * np.sin(2.0))
+    x = fg.tensor(2.0, dtype=fg.float64, requires_grad=True)
+    f(x, 3.0).backward()
+    assert x.grad.item() == pytest.approx(3.0 * np.cos(2.0))
+    assert len(calls) == 3  # once per forward: fwd's call is the plain function
+
+
+def test_value_and_grad_of_a_plain_tensor_returns_a_plain_value():
+    x = fg.tensor([1.0, 2.0])
+    value, g = fg.value_and_grad(lambda x: (x * x).sum())(x)
+    assert value.grad_fn is None and not value.requires_grad and value.item() == 5.0
+    np.testing.assert_allclose(g.numpy(), [2.0, 4.0])
+    out, pullback = fg.vjp(lambda x: x * 2.0, x)
+    assert out.grad_fn is None
+    np.testing.assert_allclose(pullback(fg.ones(2))[0].numpy(), [2.0, 2.0])
+
+
+def test_value_and_grad_keeps_the_graph_to_outer_leaves():
+    # A value connected to leaves outside the transform stays differentiable, as in torch.func.
+    w = fg.tensor(3.0, requires_grad=True)
+    value, _ = fg.value_and_grad(lambda x: (x * w).sum())(fg.tensor(2.0))
+    assert value.grad_fn is not None
+    value.backward()
+    assert w.grad.item() == 2.0
+    x = fg.tensor(2.0, requires_grad=True)
+    value, g = fg.value_and_grad(lambda x: x ** 3)(x)
+    value.backward()
+    assert x.grad.item() == 12.0 and g.item() == 12.0

@@ -19,6 +19,7 @@ from typing_extensions import TypeAlias
 from .. import ops
 from .. import tree as _tree
 from ..autograd import forward_ad
+from ..autograd.node import AccumulateGrad
 from ..backend import namespace
 from ..ops.linalg import mark_identity
 from ..tensor import Tensor, _from_array
@@ -159,6 +160,44 @@ def mirror(value: Any, like: Like) -> Any:
     if isinstance(data, np.generic):  # NumPy gives scalars for 0-d results: arrays in, arrays out
         return np.asarray(data)
     return data
+
+
+def _reaches_outside(t: Tensor, inside: set[int]) -> bool:
+    """Whether ``t``'s graph reaches a leaf whose id is not in ``inside``."""
+    if t._grad_fn is None:
+        return id(t) not in inside
+    stack: list[Node] = [t._grad_fn]
+    seen: set[int] = set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, AccumulateGrad):
+            if id(node.variable) not in inside:
+                return True
+            continue
+        stack.extend(n for n in node._next if n is not None)
+    return False
+
+
+def release_outputs(tree: PyTree, inside: Sequence[Tensor]) -> PyTree:
+    """A transform's outputs, cut from the transform's own inputs where nothing outside it
+    (an enclosing transform, a leaf the user's ``backward`` may reach) needs their graph.
+
+    Without this, ``value_and_grad`` of a Tensor would return a value whose ``grad_fn``
+    leads to the transform's private inputs through a graph already freed.
+    """
+    if depth() > 0:
+        return tree
+    ids = {id(x) for x in inside}
+
+    def release(v: Any) -> Any:
+        if isinstance(v, Tensor) and v._requires_grad and not _reaches_outside(v, ids):
+            return _from_array(v._data)
+        return v
+
+    return release(tree) if isinstance(tree, Tensor) else _tree.map(release, tree)
 
 
 def mirror_tree(tree: PyTree, like: Like) -> PyTree:

@@ -109,6 +109,7 @@ class custom_vjp(_CustomRule, Generic[P, R]):
         self.nondiff_argnums = tuple(nondiff_argnums)
         self.fwd: Callable[..., tuple[Any, Any]] | None = None
         self.bwd: Callable[..., Any] | None = None
+        self._fwd_depth = 0  # > 0 while fwd runs
         name = _camel(getattr(fun, "__name__", "custom")) + "Backward"
         self._prim = self._make_primitive(name, self._vjp_rule, self._jvp_rule)
 
@@ -137,11 +138,16 @@ class custom_vjp(_CustomRule, Generic[P, R]):
             arg_leaves, treedef = _tree.flatten(a)
             structure.append((i, treedef, len(arg_leaves)))
             leaves.extend(arg_leaves)
-        traced = any(is_traced(v) for v in leaves)
-        if not traced:
+        if self._fwd_depth or not any(is_traced(v) for v in leaves):
+            # Nothing to differentiate, or fwd calling the function whose rule it is (as
+            # JAX's own examples do): the plain function.
             return self.fun(*args)
         # fwd runs recorded, so residuals stay connected to the inputs (higher orders).
-        out, residuals = fwd(*args)
+        self._fwd_depth += 1
+        try:
+            out, residuals = fwd(*args)
+        finally:
+            self._fwd_depth -= 1
         out_leaves, out_treedef = output_leaves(out, self.fun.__name__)
         state = _VJPState(residuals, Packing(out_leaves, out_treedef), structure,
                           [args[i] for i in self.nondiff_argnums])
