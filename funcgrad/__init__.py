@@ -14,7 +14,7 @@ tensor([[4.5000, 4.5000],
         [4.5000, 4.5000]])
 """
 
-from . import autograd, backend, creation, cuda, ops, optim, testing, transforms, tree, viz
+from . import autograd, backend, creation, cuda, nn, ops, optim, testing, transforms, tree, viz
 from ._dlpack import from_dlpack
 from ._functional import (
     abs, add, all, amax, amin, any, argmax, argmin, cat, ceil, clamp, clip, clone, concat,
@@ -55,7 +55,7 @@ __version__ = "0.1.0"
 # The public names, so that type checkers count the imports above as this package's own.
 __all__ = [
     # submodules
-    "autograd", "backend", "creation", "cuda", "ops", "optim", "testing", "transforms", "tree",
+    "autograd", "backend", "creation", "cuda", "nn", "ops", "optim", "testing", "transforms", "tree",
     "viz",
     # functions over Tensors
     "abs", "add", "all", "amax", "amin", "any", "argmax", "argmin", "cat", "ceil", "clamp",

@@ -12,8 +12,9 @@ import scipy.stats
 import funcgrad as fg
 import funcgrad.nn.functional as F
 import funcgrad.numpy as fnp
-from funcgrad.nn import _erf
-from funcgrad.testing import check_grads, check_primitive
+import funcgrad.scipy.special as fg_special
+from funcgrad.ops import special as ops_special
+from funcgrad.testing import check_grads
 
 RNG = np.random.default_rng(0)
 
@@ -221,25 +222,28 @@ def test_inplace_writes_into_the_input_and_keeps_gradients_right():
         F.relu(fg.ones(2, requires_grad=True), inplace=True)
 
 
-# ---- the error function under gelu --------------------------------------------------------
+# ---- the error function under gelu (a registered primitive: its rules are checked by the
+# registry test) -------------------------------------------------------------------------------
 
 
-def test_erf_matches_scipy_and_the_standard_library_fallback():
+@pytest.mark.parametrize("name", ["erf", "erfc"])
+def test_erf_matches_scipy_and_the_standard_library_fallback(name, monkeypatch):
     x = np.linspace(-7, 7, 301)
-    np.testing.assert_allclose(_erf.erf(x), sps.erf(x), rtol=1e-15, atol=1e-300)
-    np.testing.assert_array_equal(_erf._python_erf(x), [math.erf(v) for v in x])
-    assert _erf._python_erf(x.astype(np.float32)).dtype == np.float32
-    assert _erf.erf(x.astype(np.float32)).dtype == np.float32
-
-
-@pytest.mark.parametrize("sample", _erf.erf.samples, ids=repr)
-def test_erf_rules_to_second_order_and_batched(sample):
-    check_primitive(_erf.erf, sample)
+    fn = getattr(fg_special, name)
+    np.testing.assert_allclose(fn(x), getattr(sps, name)(x), rtol=1e-15, atol=1e-300)
+    assert fn(x.astype(np.float32)).dtype == np.float32
+    # Without SciPy: the standard library, elementwise, with the same values.
+    monkeypatch.setattr(ops_special, "_kernels", {name: ops_special._elementwise(getattr(math, name))})
+    np.testing.assert_array_equal(fn(x), [getattr(math, name)(v) for v in x])
+    assert fn(x.astype(np.float32)).dtype == np.float32
 
 
 def test_erf_records_as_pytorch_names_it():
-    y = _erf.erf(fg.tensor([0.3], requires_grad=True))
+    x = fg.tensor([0.3], requires_grad=True)
+    y = fg_special.erf(x)
     assert type(y.grad_fn).__name__ == "ErfBackward0"
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 / np.sqrt(np.pi) * np.exp(-0.09), rtol=1e-6)
 
 
 # ---- regression losses ------------------------------------------------------------------------

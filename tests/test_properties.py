@@ -69,7 +69,8 @@ from funcgrad.ops._primitive import apply_jvp
 # primitive lands in the sample family (always valid) until someone classifies it.
 UNARY = (
     "abs", "alias", "angle", "arccos", "arccosh", "arcsin", "arcsinh", "arctan", "arctanh",
-    "cbrt", "ceil", "clamp", "clone", "conj", "cos", "cosh", "exp", "exp2", "expm1", "fill",
+    "cbrt", "ceil", "clamp", "clone", "conj", "cos", "cosh", "erf", "erfc", "exp", "exp2",
+    "expm1", "fill",
     "floor", "imag", "log", "log10", "log1p", "log2", "neg", "real", "real_part",
     "reciprocal", "relu", "round", "sgn", "sigmoid", "sign", "sin", "sinc", "sinh", "spacing",
     "sqrt", "tan", "tanh", "to_copy", "trunc",

@@ -54,7 +54,7 @@ from ..creation import default_generator
 from ..ops.stats import xlogy
 from ..ops.ufuncs import expm1, log1p, logaddexp
 from ..tensor import Size, Tensor, _short_type, _unwrap
-from ._erf import erf
+from ..ops.special import erf
 
 __all__ = [
     # activations

@@ -27,7 +27,7 @@ from .linalg import dot, matmul, mm
 from .nn import log_softmax, logsumexp, softmax
 
 # The NumPy-coverage families: each declares its primitives on import.
-from . import decompositions, fft, joining, products, sorting, stats, ufuncs  # noqa: E402,F401
+from . import decompositions, fft, joining, products, sorting, special, stats, ufuncs  # noqa: E402,F401
 from .stats import cumprod, cumsum  # noqa: E402
 from .ufuncs import angle, conj, imag, real  # noqa: E402
 
@@ -50,7 +50,7 @@ __all__ = [
     'amin', 'any', 'argmax', 'argmin', 'broadcast_to', 'expand', 'max_with_indices', 'mean',
     'norm', 'prod', 'sum', 'sum_to_shape', 'var', 'vector_norm', 'dot', 'matmul', 'mm',
     'log_softmax', 'logsumexp', 'softmax', 'decompositions', 'fft', 'joining', 'products',
-    'sorting', 'stats', 'ufuncs', 'cumprod', 'cumsum', 'angle', 'conj', 'imag', 'real',
+    'sorting', 'special', 'stats', 'ufuncs', 'cumprod', 'cumsum', 'angle', 'conj', 'imag', 'real',
     'to_device', 'array_ufunc', 'array_function',
 ]
 

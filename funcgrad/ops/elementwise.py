@@ -305,8 +305,14 @@ def _sqrt_derivative(ans: Any) -> Any:
 
 
 def _sigmoid_forward(x: Array) -> Array:
-    # 1 / (1 + exp(-x)) overflows for large negative x; this form cannot.
-    return 0.5 * (np.tanh(0.5 * x) + 1)
+    # 1 / (1 + exp(-x)) overflows for large negative x, and 0.5 (tanh(x/2) + 1) cancels
+    # there; with e = exp(-|x|) <= 1, 1 / (1 + e) and e / (1 + e) are both accurate.
+    if x.dtype.kind == "c":  # holomorphic: no sign split in the complex plane
+        return 0.5 * (np.tanh(0.5 * x) + 1)
+    e = np.exp(-np.abs(x))
+    r = 1 / (1 + e)
+    out = np.where(x >= 0, r, e * r)  # (CuPy arrays take NumPy's functions too)
+    return out[()] if isinstance(x, np.generic) else out
 
 
 exp = _diagonal("exp", np.exp, _exp_derivative, of_output=True, singular=True)

@@ -12,6 +12,8 @@ from typing import Any
 import numpy as np
 
 from .. import ops
+from ..ops.special import erf as _erf
+from ..ops.special import erfc as _erfc
 from ..ops.stats import xlog1py as _xlog1py
 from ..ops.stats import xlogy as _xlogy
 from ..tensor import Tensor
@@ -19,7 +21,7 @@ from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from .._typing import ArrayLike, Axis
 
 __all__ = [
-    "entr", "expit", "kl_div", "log_softmax", "logit", "logsumexp", "rel_entr", "softmax",
+    "entr", "erf", "erfc", "expit", "kl_div", "log_softmax", "logit", "logsumexp", "rel_entr", "softmax",
     "xlog1py", "xlogy",
 ]
 
@@ -35,6 +37,37 @@ def _float(x: ArrayLike) -> Any:
 def _out(r: Any) -> Any:
     # SciPy returns NumPy scalars for 0-d results.
     return r[()] if isinstance(r, np.ndarray) and r.ndim == 0 else r
+
+
+def erf(z: ArrayLike) -> Any:
+    """The error function, ``2/sqrt(pi) * integral from 0 to z of exp(-t**2) dt``.
+
+    Its derivative ``2/sqrt(pi) exp(-z**2)`` is differentiable again. Computed by SciPy
+    where it is installed, by the standard library's ``math.erf`` otherwise.
+
+    Examples
+    --------
+    >>> import numpy as np, funcgrad as fg
+    >>> from funcgrad.scipy.special import erf
+    >>> erf(np.array([0.0, 1.0]))
+    array([0.        , 0.84270079])
+    >>> fg.grad(erf)(0.0)  # 2 / sqrt(pi)
+    1.1283791670955126
+    """
+    return _out(_erf(_float(z)))
+
+
+def erfc(x: ArrayLike) -> Any:
+    """The complementary error function ``1 - erf(x)``, accurate where ``erf(x)`` is near 1.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from funcgrad.scipy.special import erfc
+    >>> erfc(np.array([0.0, 10.0]))
+    array([1.00000000e+00, 2.08848758e-45])
+    """
+    return _out(_erfc(_float(x)))
 
 
 def expit(x: ArrayLike) -> Any:
