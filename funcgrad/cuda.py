@@ -63,6 +63,18 @@ def _require(what: str) -> Any:
     return cupy
 
 
+def _index(cupy: Any, device: Any) -> int:
+    """The CUDA device index meant by ``device``: None (the current one), an int, or a
+    device written as PyTorch writes it (``"cuda"`` is device 0, as there)."""
+    if device is None:
+        return int(cupy.cuda.runtime.getDevice())
+    if isinstance(device, int):
+        return device
+    from .tensor import device as _device
+
+    return _device(device).index or 0
+
+
 def current_device() -> int:
     """The index of the current CUDA device.
 
@@ -98,13 +110,7 @@ def synchronize(device: Any = None) -> None:
     ...     fg.cuda.synchronize()
     """
     cupy = _require("synchronize")
-    if device is None:
-        cupy.cuda.Device().synchronize()
-        return
-    from .tensor import device as _device
-
-    index = device if isinstance(device, int) else _device(device).index
-    cupy.cuda.Device(0 if index is None else index).synchronize()
+    cupy.cuda.Device(_index(cupy, device)).synchronize()
 
 
 def get_device_name(device: Any = None) -> str:
@@ -121,11 +127,5 @@ def get_device_name(device: Any = None) -> str:
     >>> name = fg.cuda.get_device_name() if fg.cuda.is_available() else "none"
     """
     cupy = _require("get_device_name")
-    from .tensor import device as _device
-
-    if device is None:
-        index = int(cupy.cuda.runtime.getDevice())
-    else:
-        index = device if isinstance(device, int) else (_device(device).index or 0)
-    name = cupy.cuda.runtime.getDeviceProperties(index)["name"]
+    name = cupy.cuda.runtime.getDeviceProperties(_index(cupy, device))["name"]
     return name.decode() if isinstance(name, bytes) else str(name)

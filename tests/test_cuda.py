@@ -66,3 +66,16 @@ def test_cuda_device_refused_clearly_without_a_gpu():
         fg.ones(2, device="cuda")
     with pytest.raises(RuntimeError, match="CUDA is not available"):
         fg.ones(2).cuda()
+
+
+def test_device_arguments_name_the_index(fake_cupy):
+    module = fake_cupy(2)
+    seen = []
+    module.cuda.Device = lambda index: types.SimpleNamespace(synchronize=lambda: seen.append(index))
+    module.cuda.runtime.getDeviceProperties = lambda index: {"name": f"GPU {index}".encode()}
+    fcuda.synchronize()
+    fcuda.synchronize(1)
+    fcuda.synchronize("cuda:1")
+    fcuda.synchronize(fg.device("cuda"))
+    assert seen == [0, 1, 1, 0]
+    assert fcuda.get_device_name() == "GPU 0" and fcuda.get_device_name("cuda:1") == "GPU 1"
