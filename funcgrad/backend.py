@@ -205,3 +205,70 @@ def namespace(x: Array) -> ModuleType:
         _NAMESPACE_BY_TYPE[type(x)] = cupy
         return cupy
     return np
+
+
+# The module that holds CUDA memory: CuPy, imported at the first use of a CUDA device; a
+# stand-in may take its place (use_cuda_module), which is how CI checks, without a GPU,
+# that funcgrad's code never mixes host and device arrays.
+_cuda_module: ModuleType | None = None
+
+
+def cuda_module() -> ModuleType:
+    """The CUDA array module (CuPy), imported on first use.
+
+    Raises
+    ------
+    RuntimeError
+        Where CuPy is not installed or sees no GPU, saying which.
+    """
+    global _cuda_module
+    if _cuda_module is None:
+        try:
+            import cupy
+        except ImportError:
+            raise RuntimeError(
+                "funcgrad: CUDA is not available here (the GPU backend needs CuPy: pip install "
+                "funcgrad[gpu], and an NVIDIA GPU)"
+            ) from None
+        try:
+            count = int(cupy.cuda.runtime.getDeviceCount())
+        except Exception:  # CuPy raises its own CUDARuntimeError without a driver or device
+            count = 0
+        if count == 0:
+            raise RuntimeError("funcgrad: CUDA is not available here (CuPy sees no CUDA device)")
+        _cuda_module = cupy
+        _NAMESPACE_BY_TYPE[cupy.ndarray] = cupy
+    return _cuda_module
+
+
+def use_cuda_module(module: ModuleType | None) -> ModuleType | None:
+    """Make ``module`` funcgrad's CUDA array module (``None``: CuPy again, when next asked);
+    return the one it replaces. For tests: ``tests/_fake_cupy.py`` is such a module."""
+    global _cuda_module
+    previous = _cuda_module
+    if previous is not None:
+        _NAMESPACE_BY_TYPE.pop(previous.ndarray, None)
+    _cuda_module = module
+    if module is not None:
+        _NAMESPACE_BY_TYPE[module.ndarray] = module
+    return previous
+
+
+def is_cuda_array(x: Array) -> bool:
+    """Whether ``x`` is an array of the CUDA module (False for NumPy arrays and scalars)."""
+    ns = _NAMESPACE_BY_TYPE.get(type(x))
+    return ns is not None and ns is not np
+
+
+def cupyx_module(name: str = "") -> ModuleType:
+    """CuPy's companion ``cupyx`` (or its submodule ``name``, e.g. ``"scipy.special"``) for
+    the CUDA module in use; a stand-in module provides its own through
+    ``_funcgrad_cupyx(name)``."""
+    module = cuda_module()
+    own = getattr(module, "_funcgrad_cupyx", None)
+    if own is not None:
+        result: ModuleType = own(name)
+        return result
+    import importlib
+
+    return importlib.import_module("cupyx" + ("." + name if name else ""))

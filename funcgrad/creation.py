@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, Union, cast, overload
 import numpy as np
 
 from . import backend as _backend
+from .ops.device import move as _move
 from .tensor import Tensor, _from_array, device as _device
 
 if TYPE_CHECKING:
@@ -30,10 +31,9 @@ __all__ = [
 
 
 def _finish(data: Array, requires_grad: bool, device: DeviceLike) -> Tensor:
-    if device is not None and _device(device).type != "cpu":
-        from .ops import to_device
-
-        to_device(data, _device(device))
+    if device is not None:
+        dev = _device(device)
+        data = _move(data, dev.type, dev.index or 0)
     t = _from_array(data)
     if requires_grad:
         t.requires_grad_(True)

@@ -25,6 +25,7 @@ from .reduce import (
 )
 from .linalg import dot, matmul, mm
 from .nn import log_softmax, logsumexp, softmax
+from .device import to_device
 
 # The NumPy-coverage families: each declares its primitives on import.
 from . import decompositions, fft, joining, products, sorting, special, stats, ufuncs  # noqa: E402,F401
@@ -33,8 +34,6 @@ from .ufuncs import angle, conj, imag, real  # noqa: E402
 
 if TYPE_CHECKING:
     import numpy as np
-
-    from ..tensor import device as Device
 
 
 # Explicit, so that the names imported above count as this package's own (mypy --strict).
@@ -53,16 +52,6 @@ __all__ = [
     'sorting', 'special', 'stats', 'ufuncs', 'cumprod', 'cumsum', 'angle', 'conj', 'imag', 'real',
     'to_device', 'array_ufunc', 'array_function',
 ]
-
-
-def to_device(x: Any, device: Device) -> Any:
-    """``x`` on ``device``; the CuPy backend arrives with the GPU work (CPU only for now)."""
-    if device.type == "cpu":
-        return x
-    raise RuntimeError(
-        "funcgrad: CUDA is not available here (the GPU backend needs CuPy: pip install "
-        "funcgrad[gpu], and an NVIDIA GPU)"
-    )
 
 
 def array_ufunc(ufunc: np.ufunc, method: str, inputs: tuple[Any, ...],

@@ -227,7 +227,11 @@ def _apply(prim: Primitive, args: tuple[Any, ...]) -> Tensor:
         else:
             yd = y
         raw = (xd, yd)
-        out = prim.forward(xd, yd, *args[2:]) if len(args) > 2 else prim.forward(xd, yd)
+        try:
+            out = prim.forward(xd, yd, *args[2:]) if len(args) > 2 else prim.forward(xd, yd)
+        except TypeError:  # (free unless raised) CuPy's word for arrays on two devices
+            _check_one_device(raw)
+            raise
     else:
         variadic = nin < 0
         inputs = args[0] if variadic else args[:nin]
@@ -240,7 +244,11 @@ def _apply(prim: Primitive, args: tuple[Any, ...]) -> Tensor:
                 dual = dual or a._fw is not None
             else:
                 raw.append(a)
-        out = prim.forward(raw, *args[1:]) if variadic else prim.forward(*raw, *args[nin:])
+        try:
+            out = prim.forward(raw, *args[1:]) if variadic else prim.forward(*raw, *args[nin:])
+        except TypeError:
+            _check_one_device(raw)
+            raise
     if type(out) is not _ndarray:
         out = _asarray(out)
 
@@ -425,6 +433,32 @@ def _broadcast_shapes(inputs: Sequence[Any], raw: Sequence[Array],
         if isinstance(a, Tensor) and a._requires_grad and r.shape != out_shape:
             return tuple([getattr(r, "shape", ()) for r in raw])
     return None
+
+
+def _device_name(data: Any) -> str | None:
+    """``'cpu'`` or ``'cuda:N'`` for an array; None for what lives on no device (Python and
+    NumPy scalars, which mix with any device, as PyTorch's CPU scalars do)."""
+    if isinstance(data, (int, float, complex, np.generic)) or data is None:
+        return None
+    if isinstance(data, np.ndarray):
+        return "cpu"
+    device = getattr(data, "device", None)
+    index = getattr(device, "id", None)
+    return None if index is None else f"cuda:{index}"
+
+
+def _check_one_device(raw: Sequence[Any]) -> None:
+    """Raise PyTorch's error when a primitive's arrays are on different devices."""
+    seen: list[str] = []
+    for data in raw:
+        name = _device_name(data)
+        if name is not None and name not in seen:
+            seen.append(name)
+    if len(seen) > 1:
+        raise RuntimeError(
+            f"Expected all tensors to be on the same device, but found at least two devices, "
+            f"{seen[0]} and {seen[1]}!"
+        )
 
 
 def _asarray(out: Any) -> Array:

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import backend as _backend
 from ..backend import namespace
 from ..tensor import Tensor
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
@@ -158,9 +159,7 @@ def _getitem_transpose_forward(g: Array, key: tuple[Any, ...], x_shape: Shape) -
     elif xp is np:
         np.add.at(full, bkey, g)  # repeated indices add up
     else:  # CuPy
-        import cupyx
-
-        cupyx.scatter_add(full, bkey, g)
+        _backend.cupyx_module().scatter_add(full, bkey, g)
     return full
 
 

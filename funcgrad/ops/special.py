@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from .._typing import Array
+from .. import backend
 from ..backend import namespace
 from ._primitive import Primitive, Sample
 from .elementwise import _diagonal, exp, mul, neg
@@ -51,8 +52,7 @@ def _elementwise(scalar_fn: Callable[[float], float]) -> Callable[[Array], Array
 def _forward(name: str) -> Callable[[Array], Array]:
     def forward(x: Array) -> Array:
         if namespace(x) is not np:
-            special = importlib.import_module("cupyx.scipy.special")
-            return getattr(special, name)(x)
+            return getattr(backend.cupyx_module("scipy.special"), name)(x)
         if x.dtype.kind != "f":
             x = np.asarray(x, dtype=np.float64)
         out = _kernel(name)(x)
