@@ -290,13 +290,17 @@ def _scatter_add(a: FakeDeviceArray, slices: Any, value: Any) -> None:
 
 
 def _cupyx(name: str) -> Any:
-    """The parts of cupyx funcgrad uses: scatter_add, scipy.special."""
+    """The parts of cupyx funcgrad uses: scatter_add, scipy.special, scipy.linalg."""
     if name == "":
         return types.SimpleNamespace(scatter_add=_scatter_add)
     if name == "scipy.special":
         import scipy.special
 
         return types.SimpleNamespace(**{n: forward_in(scipy.special, n) for n in ("erf", "erfc")})
+    if name == "scipy.linalg":
+        import scipy.linalg
+
+        return types.SimpleNamespace(solve_triangular=forward_in(scipy.linalg, "solve_triangular"))
     raise ImportError(f"fake cupyx has no {name}")
 
 

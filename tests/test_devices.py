@@ -67,10 +67,7 @@ def device(request: pytest.FixtureRequest) -> Any:
 
 # Primitives whose rules still mix host and device arrays: each entry must fail (strict), so
 # a fix that makes one pass fails the suite until the entry goes.
-KNOWN_DEVICE_BUGS = {
-    "clamp", "index_put", "linalg_cholesky", "linalg_eigh", "linalg_qr", "linalg_slogdet",
-    "linalg_solve_triangular", "linalg_svd", "sinc",
-}
+KNOWN_DEVICE_BUGS = {"clamp", "index_put", "sinc"}
 _FAILING_SAMPLES = {"sinc": {0, 2, 3, 4, 5}}
 
 

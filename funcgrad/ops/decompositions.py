@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from ..backend import namespace
+from ..backend import cupyx_module, namespace
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Sample, defprimitive
@@ -64,8 +64,6 @@ except ImportError:  # pragma: no cover
     _scipy_solve_triangular = None
 
 
-
-
 def _ndim(x: Any) -> int:
     return len(_shape(x))
 
@@ -78,16 +76,22 @@ def _T(x: Any) -> Any:
 _mm = _gemm  # a @ b, as one GEMM when one side is a plain matrix and the other a stack
 
 
-def _tri_mask(n: int, lower: bool, strict: bool = False) -> Array:
-    ones = np.ones((n, n), dtype=bool)
+def _xp(x: Any) -> Any:
+    """The array namespace of ``x`` (a Tensor's data, or an array): NumPy or CuPy."""
+    return namespace(_data(x))
+
+
+def _tri_mask(n: int, lower: bool, strict: bool, xp: Any) -> Array:
+    # Made where the data lives: a host mask would not mix with device arrays.
+    ones = xp.ones((n, n), dtype=bool)
     if lower:
-        return np.tril(ones, -1 if strict else 0)
-    return np.triu(ones, 1 if strict else 0)
+        return xp.tril(ones, -1 if strict else 0)
+    return xp.triu(ones, 1 if strict else 0)
 
 
 def _tri(x: Any, lower: bool, strict: bool = False) -> Any:
     """The lower (or upper) triangle of ``x``, the rest zero."""
-    return where(_tri_mask(_shape(x)[-1], lower, strict), x, 0)
+    return where(_tri_mask(_shape(x)[-1], lower, strict, _xp(x)), x, 0)
 
 
 def sym_from_triangle(x: Any, lower: bool = True) -> Any:
@@ -103,8 +107,8 @@ def _sym_transpose(g: Any, lower: bool) -> Any:
 
 
 def _eye(n: int, like: Any) -> Array:
-    """The identity in the real dtype of ``like`` (float32 stays float32)."""
-    return np.eye(n, dtype=_real_dtype(like))
+    """The identity in the real dtype of ``like`` (float32 stays float32), on its device."""
+    return _xp(like).eye(n, dtype=_real_dtype(like))
 
 
 def _real_dtype(like: Any) -> np.dtype[Any]:
@@ -122,10 +126,11 @@ def _gap_reciprocal(v: Any) -> Any:
     diff = sub(unsqueeze(v, -2), unsqueeze(v, -1))
     d = _data(diff)
     vd = _data(v)
+    xp = namespace(vd)
     n = vd.shape[-1]
     eps = np.finfo(vd.dtype).eps if vd.dtype.kind == "f" else np.finfo(np.float64).eps
-    scale = np.max(np.abs(vd), axis=-1, keepdims=True)[..., None] if n else 0
-    distinct = np.abs(d) > 8 * n * eps * scale
+    scale = xp.max(xp.abs(vd), axis=-1, keepdims=True)[..., None] if n else 0
+    distinct = xp.abs(d) > 8 * n * eps * scale
     return where(distinct, div(1, where(distinct, diff, 1)), 0)
 
 
@@ -133,10 +138,11 @@ def _safe_reciprocal(s: Any) -> Any:
     """``1 / s`` for singular values ``s``, with 0 where ``s`` is 0 up to rounding (the
     singular vectors of a zero singular value are not unique)."""
     sd = _data(s)
+    xp = namespace(sd)
     n = sd.shape[-1]
     eps = np.finfo(sd.dtype).eps if sd.dtype.kind == "f" else np.finfo(np.float64).eps
-    scale = np.max(np.abs(sd), axis=-1, keepdims=True) if n else 0
-    nonzero = np.abs(sd) > 8 * n * eps * scale
+    scale = xp.max(xp.abs(sd), axis=-1, keepdims=True) if n else 0
+    nonzero = xp.abs(sd) > 8 * n * eps * scale
     return where(nonzero, div(1, where(nonzero, s, 1)), 0)
 
 
@@ -251,7 +257,7 @@ def _slogdet_vjp(g: Any, needs: Sequence[bool], ans: Any, a: Any) -> tuple[Any, 
 
 def _slogdet_jvp(t: Sequence[Any], ans: Any, a: Any) -> Any:
     d_log = sum(mul(_T(inv(a)), t[0]), (-2, -1), False)
-    sign_has_no_tangent = np.array([0, 1], dtype=_real_dtype(t[0]))
+    sign_has_no_tangent = _xp(t[0]).asarray([0, 1], dtype=_real_dtype(t[0]))
     return mul(unsqueeze(d_log, -1), sign_has_no_tangent)
 
 
@@ -302,10 +308,13 @@ solve = defprimitive(
 
 def _solve_triangular_2d(lower: bool) -> Callable[[Array, Array], Array]:
     def solve2d(a: Array, b: Array) -> Array:
-        if _scipy_solve_triangular is not None and namespace(b) is np:
-            return _scipy_solve_triangular(a, b, lower=lower, check_finite=False)
-        xp = namespace(b)
-        return xp.linalg.solve(xp.tril(a) if lower else xp.triu(a), b)
+        if namespace(b) is np:
+            if _scipy_solve_triangular is not None:
+                return _scipy_solve_triangular(a, b, lower=lower, check_finite=False)
+            return np.linalg.solve(np.tril(a) if lower else np.triu(a), b)
+        # On the device: a triangular solve (TRSM), in place of an LU factorisation.
+        solve = cupyx_module("scipy.linalg").solve_triangular
+        return solve(a, b, lower=lower, check_finite=False)
 
     return solve2d
 
@@ -316,14 +325,17 @@ def _solve_triangular_forward(a: Array, b: Array, lower: bool) -> Array:
     if a.ndim == 2:
         return _fold_solve(_solve_triangular_2d(lower), a, b)
     xp = namespace(b)
-    # SciPy loops over a stack in Python: for small matrices NumPy's LU in C is faster.
-    if _scipy_solve_triangular is not None and xp is np and a.shape[-1] >= 48:
-        batch = np.broadcast_shapes(a.shape[:-2], b.shape[:-2])
-        a = np.broadcast_to(a, batch + a.shape[-2:])
-        b = np.broadcast_to(b, batch + b.shape[-2:])
-        try:  # SciPy >= 1.15 solves stacks
-            return _scipy_solve_triangular(a, b, lower=lower, check_finite=False)
-        except ValueError:  # pragma: no cover - older SciPy
+    on_host = xp is np
+    # On the host SciPy loops over a stack in Python: for small matrices NumPy's LU in C is
+    # faster. CuPy's solve_triangular takes stacks (CuPy >= 13): always worth it there.
+    if not on_host or (_scipy_solve_triangular is not None and a.shape[-1] >= 48):
+        batch = tuple(np.broadcast_shapes(a.shape[:-2], b.shape[:-2]))
+        a = xp.broadcast_to(a, batch + a.shape[-2:])
+        b = xp.broadcast_to(b, batch + b.shape[-2:])
+        solve = _scipy_solve_triangular if on_host else cupyx_module("scipy.linalg").solve_triangular
+        try:  # SciPy >= 1.15 and CuPy >= 13 solve stacks
+            return solve(a, b, lower=lower, check_finite=False)
+        except ValueError:  # pragma: no cover - older SciPy or CuPy: 2-D only
             pass
     # A triangular system through LU stays backward stable.
     return xp.linalg.solve(xp.tril(a) if lower else xp.triu(a), b)
@@ -402,7 +414,8 @@ pinv = defprimitive(
 def _phi(n: int, like: Any) -> Array:
     """The lower triangle with the diagonal halved: the projection in Cholesky's rules."""
     dtype = _real_dtype(like)
-    return np.tril(np.ones((n, n), dtype)) - dtype.type(0.5) * np.eye(n, dtype=dtype)
+    xp = _xp(like)
+    return xp.tril(xp.ones((n, n), dtype)) - dtype.type(0.5) * xp.eye(n, dtype=dtype)
 
 
 def _cholesky_forward(a: Array) -> Array:
