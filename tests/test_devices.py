@@ -67,8 +67,8 @@ def device(request: pytest.FixtureRequest) -> Any:
 
 # Primitives whose rules still mix host and device arrays: each entry must fail (strict), so
 # a fix that makes one pass fails the suite until the entry goes.
-KNOWN_DEVICE_BUGS = {"clamp", "index_put", "sinc"}
-_FAILING_SAMPLES = {"sinc": {0, 2, 3, 4, 5}}
+KNOWN_DEVICE_BUGS: set[str] = set()
+_FAILING_SAMPLES: dict[str, set[int]] = {}
 
 
 def _case(name: str, k: int) -> Any:
@@ -208,7 +208,6 @@ def _f(x: Any) -> Any:
     return fnp.sum(fnp.tanh(x) * x ** 2)
 
 
-@pytest.mark.xfail(strict=True, reason="Jacobian seeds' known-diagonal marks are host arrays")
 def test_transforms_take_and_return_device_arrays(device: Device) -> None:
     a = np.linspace(-1.0, 1.0, 5)
     d = device.put(a)

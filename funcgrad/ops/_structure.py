@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..backend import namespace
+
 if TYPE_CHECKING:
     from .._typing import Array
 
@@ -25,6 +27,14 @@ def mark(array: Array, diag: Array) -> None:
     """Record that the square matrix ``array`` is ``diag(diag)``."""
     key = id(array)
     _DIAGONALS[key] = (weakref.ref(array, lambda _: _DIAGONALS.pop(key, None)), diag)
+
+
+def mark_identity(array: Array) -> Array:
+    """Record that ``array`` (a square matrix funcgrad made, on any device) is the identity."""
+    if array.ndim == 2 and array.shape[0] == array.shape[1]:
+        # The diagonal lives where the matrix does: a host one could not scale a device one.
+        mark(array, namespace(array).ones(array.shape[0], dtype=array.dtype))
+    return array
 
 
 def diagonal(a: Any) -> Array | None:
@@ -46,7 +56,9 @@ def _diag_of_factor(other: Any, n: int) -> Array | None:
     """The diagonal of ``diag(1) * other`` (broadcast), or None if it is not cheap to tell."""
     shape = np.shape(other)
     if shape in ((), (1,), (n,)):
-        return np.broadcast_to(other, (n,))
+        # As is: it broadcasts against the diagonal it scales (a host copy of a Python
+        # scalar, by contrast, could not multiply a device diagonal).
+        return other
     if shape == (n, 1):
         return other[:, 0]
     if shape == (n, n):

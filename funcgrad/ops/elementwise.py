@@ -428,13 +428,13 @@ def _clamp_forward(x: Array, lo: Any, hi: Any) -> Array:
 
 
 def _clamp_mask(x: Any, lo: Any, hi: Any) -> Array:
+    # Comparisons of x itself, so the mask is made where x lives (host or device).
     xd = _data(x)
-    mask = np.ones(np.shape(xd), dtype=bool)
-    if lo is not None:
-        mask &= xd >= lo
-    if hi is not None:
-        mask &= xd <= hi
-    return mask
+    if lo is None:
+        return xd <= hi
+    if hi is None:
+        return xd >= lo
+    return (xd >= lo) & (xd <= hi)
 
 
 def _clamp_vjp(g: Any, needs: Sequence[bool], ans: Any, x: Any, lo: Any,

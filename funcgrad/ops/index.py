@@ -191,7 +191,7 @@ def _index_put_forward(x: Array, v: Array, key: tuple[Any, ...]) -> Array:
 def _index_put_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape, v_shape: Shape,
                    key: tuple[Any, ...]) -> tuple[Any, Any]:
     nb = np.ndim(_data(g)) - len(x_shape)
-    gx = where(_index_mask(x_shape, key), 0, g) if needs[0] else None
+    gx = where(_index_mask(x_shape, key, g), 0, g) if needs[0] else None
     gv = None
     if needs[1]:
         from .reduce import sum_to_shape
@@ -200,8 +200,9 @@ def _index_put_vjp(g: Any, needs: tuple[bool, ...], ans: None, x_shape: Shape, v
     return (gx, gv)
 
 
-def _index_mask(x_shape: Shape, key: tuple[Any, ...]) -> Array:
-    mask = np.zeros(x_shape, dtype=bool)
+def _index_mask(x_shape: Shape, key: tuple[Any, ...], like: Any) -> Array:
+    """Where ``x[key] = v`` writes, as a boolean array on the device of ``like``."""
+    mask = namespace(_data(like)).zeros(x_shape, dtype=bool)
     mask[key] = True
     return mask
 
@@ -215,7 +216,7 @@ def _index_put_jvp(t: tuple[Any, ...], ans: Any, x: Any, v: Any, key: tuple[Any,
     batch = present.shape[: present.ndim - (len(x_shape) if tx is not None else np.ndim(_data(v)))]
     if tx is None:
         tx = namespace(present).zeros(batch + x_shape, dtype=present.dtype)
-    out = where(_index_mask(x_shape, key), 0, tx)
+    out = where(_index_mask(x_shape, key, present), 0, tx)
     if tv is None:
         return out
     from .reduce import expand

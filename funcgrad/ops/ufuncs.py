@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from ..backend import namespace
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ._primitive import Const, Sample, defprimitive
 from .elementwise import (
@@ -201,7 +202,7 @@ def _sinc_closed(u: Array, order: int) -> Array:
 def _sinc_forward(x: Array, order: int) -> Array:
     if order == 0:
         return np.sinc(x)
-    x = np.asarray(x)
+    x = namespace(x).asarray(x)  # a Python scalar as a 0-d array, on x's device
     u = np.pi * x
     # The closed form loses digits to cancellation near 0, where the series converges fast;
     # at |u| = 1 + order / 2 both are accurate to a few ulps.

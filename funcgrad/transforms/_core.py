@@ -21,7 +21,7 @@ from .. import tree as _tree
 from ..autograd import forward_ad
 from ..autograd.node import AccumulateGrad
 from ..backend import namespace
-from ..ops.linalg import mark_identity
+from ..ops._structure import mark_identity
 from ..tensor import Tensor, _from_array
 
 if TYPE_CHECKING:
