@@ -37,6 +37,7 @@ from typing import Any, Callable, Iterable, Literal, Sequence, Union, cast
 import numpy as np
 
 from .. import ops
+from ..backend import is_cuda_array, namespace
 from ..ops import decompositions as _dec
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
@@ -69,15 +70,31 @@ def _is_tensor(*xs: Any) -> bool:
     return builtins.any(isinstance(x, Tensor) for x in xs)
 
 
+def _device_xp(x: Any) -> Any:
+    """CuPy (or its stand-in) for a device array or a Tensor on the device; else None."""
+    data = x._data if isinstance(x, Tensor) else x
+    return namespace(data) if is_cuda_array(data) else None
 
 
 def _arr(x: ArrayLike) -> Any:
-    """A Tensor as is; anything else (a list, a number) as an array."""
-    return x if isinstance(x, Tensor) else np.asarray(x)
+    """A Tensor or a device array as is; anything else (a list, a number) as an array."""
+    return x if isinstance(x, Tensor) or is_cuda_array(x) else np.asarray(x)
 
 
 def _dtype(x: ArrayLike) -> np.dtype[Any]:
-    return x._data.dtype if isinstance(x, Tensor) else np.asarray(x).dtype
+    if isinstance(x, Tensor):
+        return x._data.dtype  # type: ignore[no-any-return]
+    return x.dtype if is_cuda_array(x) else np.asarray(x).dtype
+
+
+def _on_device(*xs: Any) -> bool:
+    return builtins.any(_device_xp(x) is not None for x in xs)
+
+
+def _hermitian_from_lower(xp: Any, a: Any) -> Any:
+    """The Hermitian matrix NumPy's ``hermitian=True`` sees: ``a``'s lower triangle, mirrored
+    (CuPy's pinv, svd and matrix_rank take no ``hermitian``)."""
+    return xp.tril(a) + xp.conj(xp.swapaxes(xp.tril(a, -1), -1, -2))
 
 
 def _real_only(x: ArrayLike, name: str) -> None:
@@ -169,26 +186,37 @@ def pinv(a: ArrayLike, rcond: ArrayLike | None = None, hermitian: bool = False, 
            [ 0.  ,  0.  ]])
     """
     if not _is_tensor(a, rcond):
+        xp = _device_xp(a)
+        if xp is not None:
+            # CuPy's pinv takes neither hermitian= nor rtol=: NumPy's cut, then CuPy's pinv
+            # of the matrix NumPy reads.
+            if hermitian:
+                a = _hermitian_from_lower(xp, a)
+            return xp.linalg.pinv(a, rcond=_pinv_rcond(a, rcond, rtol))
         if rtol is _NoValue:
             return np.linalg.pinv(a, rcond, hermitian)
         return np.linalg.pinv(a, rcond, hermitian, rtol=rtol)
     _real_only(a, "pinv")
     a = _inexact(a)
-    shape = _shape(a)
-    if rcond is None:
-        if rtol is _NoValue:
-            rcond = 1e-15
-        elif rtol is None:
-            rcond = max(shape[-2:]) * np.finfo(_dtype(a)).eps
-        else:
-            rcond = rtol
-    elif rtol is not _NoValue:
-        raise ValueError("`rtol` and `rcond` can't be both set.")
+    rcond = _pinv_rcond(a, rcond, rtol)
     if isinstance(rcond, Tensor):
         rcond = rcond._data  # a threshold: not differentiated
     if hermitian:
         a = _dec.sym_from_triangle(a, True)
     return _dec.pinv(a, rcond)
+
+
+def _pinv_rcond(a: Any, rcond: ArrayLike | None, rtol: ArrayLike) -> ArrayLike:
+    """The relative cut of singular values NumPy's ``pinv`` makes of ``rcond`` and ``rtol``."""
+    if rcond is None:
+        if rtol is _NoValue:
+            return 1e-15
+        if rtol is None:
+            return max(_shape(a)[-2:]) * np.finfo(_dtype(a)).eps
+        return rtol
+    if rtol is not _NoValue:
+        raise ValueError("`rtol` and `rcond` can't be both set.")
+    return rcond
 
 
 def det(a: ArrayLike) -> Any:
@@ -229,6 +257,9 @@ def slogdet(a: ArrayLike) -> Any:
            [-0.2,  0.4]])
     """
     if not _is_tensor(a):
+        xp = _device_xp(a)
+        if xp is not None:  # CuPy gives a plain tuple
+            return _SlogdetResult(*xp.linalg.slogdet(a))
         return np.linalg.slogdet(a)
     _square(a, "slogdet")
     _real_only(a, "slogdet")
@@ -261,7 +292,7 @@ def matrix_power(a: ArrayLike, n: int) -> Any:
         raise TypeError("exponent must be an integer") from e
     if n == 0:
         # The identity, tied to ``a`` with a zero derivative (so transforms see an output).
-        eye = np.eye(_shape(a)[-1], dtype=_dtype(a))
+        eye = namespace(a._data).eye(_shape(a)[-1], dtype=_dtype(a))  # where ``a`` lives
         return ops.add(ops.fill(a, 0), eye)
     if n < 0:
         a = _dec.inv(a)
@@ -339,11 +370,14 @@ def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Any, 
     _real_only(a, "lstsq")
     _real_only(b, "lstsq")
     a, b = _inexact(a), _inexact(b)
-    a_raw = a._data if isinstance(a, Tensor) else np.asarray(a)
-    b_raw = b._data if isinstance(b, Tensor) else np.asarray(b)
-    _, _, rank, s = np.linalg.lstsq(a_raw, b_raw, rcond=rcond)
+    a_raw = a._data if isinstance(a, Tensor) else a
+    b_raw = b._data if isinstance(b, Tensor) else b
+    # (CuPy's lstsq on the device; ``rank`` comes back to the host below: it decides the
+    # residuals' shape, so a sync is unavoidable.)
+    _, _, rank, s = namespace(a_raw).linalg.lstsq(a_raw, b_raw, rcond=rcond)
+    rank = int(rank)
     if rcond is None:
-        rcond = np.finfo(np.result_type(a_raw, b_raw)).eps * max(m, n)
+        rcond = np.finfo(np.result_type(a_raw.dtype, b_raw.dtype)).eps * max(m, n)
     x = ops.matmul(_dec.pinv(a, rcond), b)
     if rank == n and m > n:
         b_cols = b if len(b_shape) == 2 else ops.reshape(b, (m, 1))
@@ -351,7 +385,7 @@ def lstsq(a: ArrayLike, b: ArrayLike, rcond: float | None = None) -> tuple[Any, 
         r = ops.sub(b_cols, ops.matmul(a, x_cols))
         residuals = ops.sum(ops.mul(r, r), 0, False)
     else:
-        residuals = np.array([], dtype=s.dtype)
+        residuals = namespace(s).zeros((0,), dtype=s.dtype)
     if isinstance(a, Tensor):
         s = svdvals(a)
     return x, residuals, rank, s
@@ -430,7 +464,15 @@ def cholesky(a: ArrayLike, /, *, upper: bool = False) -> Any:
            [-0.5  ,  0.5  ]])
     """
     if not _is_tensor(a):
-        return np.linalg.cholesky(a, upper=upper)
+        xp = _device_xp(a)
+        if xp is None:
+            return np.linalg.cholesky(a, upper=upper)
+        if not upper:
+            return xp.linalg.cholesky(a)
+        # CuPy's cholesky has no upper=: the upper factor (reading a's upper triangle) is
+        # the conjugate transpose of the lower factor of a^H.
+        low = xp.linalg.cholesky(xp.conj(xp.swapaxes(a, -1, -2)))
+        return xp.conj(xp.swapaxes(low, -1, -2))
     _square(a, "cholesky")
     _real_only(a, "cholesky")
     a = _inexact(a)
@@ -461,6 +503,10 @@ def qr(a: ArrayLike, mode: Literal["reduced", "complete", "r", "raw"] = "reduced
     if mode not in ("reduced", "complete", "r", "raw"):
         raise ValueError(f"Unrecognized mode '{mode}'")
     if not _is_tensor(a):
+        xp = _device_xp(a)
+        if xp is not None:
+            out = xp.linalg.qr(a, mode=mode)
+            return _QRResult(*out) if mode in ("reduced", "complete") else out
         return np.linalg.qr(a, mode=mode)
     shape = _shape(a)
     if len(shape) < 2:
@@ -509,6 +555,9 @@ def eigh(a: ArrayLike, UPLO: _UPLO = "L") -> Any:
     """
     uplo = _check_uplo(UPLO)
     if not _is_tensor(a):
+        xp = _device_xp(a)
+        if xp is not None:  # CuPy gives a plain tuple
+            return _EighResult(*xp.linalg.eigh(a, UPLO=uplo))
         return np.linalg.eigh(a, UPLO=UPLO)
     _square(a, "eigh")
     _real_only(a, "eigh")
@@ -532,6 +581,9 @@ def eigvalsh(a: ArrayLike, UPLO: _UPLO = "L") -> Any:
     """
     uplo = _check_uplo(UPLO)
     if not _is_tensor(a):
+        xp = _device_xp(a)
+        if xp is not None:
+            return xp.linalg.eigvalsh(a, UPLO=uplo)
         return np.linalg.eigvalsh(a, UPLO=UPLO)
     return eigh(a, uplo).eigenvalues
 
@@ -561,6 +613,14 @@ def svd(a: ArrayLike, full_matrices: bool = True, compute_uv: bool = True,
            [ 0., -1.]])
     """
     if not _is_tensor(a):
+        xp = _device_xp(a)
+        if xp is not None:
+            # CuPy's svd takes no hermitian=: the SVD of the matrix NumPy reads (a valid
+            # one; NumPy's, from eigh, may differ in signs of the singular vectors).
+            if hermitian:
+                a = _hermitian_from_lower(xp, a)
+            out = xp.linalg.svd(a, full_matrices=full_matrices, compute_uv=compute_uv)
+            return _SVDResult(*out) if compute_uv else out
         # NumPy's stubs overload on a Literal compute_uv, which a bool variable matches none of
         return np.linalg.svd(a, full_matrices=full_matrices,  # type: ignore[call-overload]
                              compute_uv=compute_uv, hermitian=hermitian)
@@ -601,6 +661,9 @@ def svdvals(x: ArrayLike, /) -> Any:
     array([2., 1.])
     """
     if not _is_tensor(x):
+        xp = _device_xp(x)
+        if xp is not None:  # CuPy has no linalg.svdvals
+            return xp.linalg.svd(x, compute_uv=False)
         return np.linalg.svdvals(x)
     _real_only(x, "svdvals")
     x = _inexact(x)
@@ -756,7 +819,7 @@ def matrix_norm(x: ArrayLike, /, *, keepdims: bool = False, ord: _Ord = "fro") -
     >>> float(fnp.linalg.matrix_norm(np.array([[3.0, 0.0], [0.0, -4.0]]), ord=np.inf))
     4.0
     """
-    if not _is_tensor(x):
+    if not _is_tensor(x) and not _on_device(x):
         return np.linalg.matrix_norm(x, keepdims=keepdims, ord=ord)
     return norm(x, ord=ord, axis=(-2, -1), keepdims=keepdims)
 
@@ -773,7 +836,7 @@ def vector_norm(x: ArrayLike, /, *, axis: Axis = None, keepdims: bool = False,
     >>> float(fnp.linalg.vector_norm(np.array([[3.0, 0.0], [0.0, -4.0]]), ord=1))
     7.0
     """
-    if not _is_tensor(x):
+    if not _is_tensor(x) and not _on_device(x):
         # NumPy's stubs want a Literal keepdims with axis=None; a bool variable is neither
         return np.linalg.vector_norm(x, axis=axis, keepdims=keepdims,  # type: ignore[arg-type]
                                      ord=ord)
@@ -815,6 +878,13 @@ def cond(x: ArrayLike, p: _Ord = None) -> Any:
            [ 0. , -1. ]])
     """
     if not _is_tensor(x):
+        xp = _device_xp(x)
+        if xp is not None:  # CuPy has no linalg.cond
+            if p is None or p in (2, -2):
+                s = xp.linalg.svd(x, compute_uv=False)
+                return s[..., -1] / s[..., 0] if p == -2 else s[..., 0] / s[..., -1]
+            return (xp.linalg.norm(x, p, axis=(-2, -1))
+                    * xp.linalg.norm(xp.linalg.inv(x), p, axis=(-2, -1)))
         return np.linalg.cond(x, p)
     _real_only(x, "cond")
     x = _inexact(x)
@@ -841,7 +911,24 @@ def matrix_rank(A: ArrayLike, tol: ArrayLike | None = None, hermitian: bool = Fa
     def raw(v: Any) -> Any:
         return v._data if isinstance(v, Tensor) else v
 
-    return np.linalg.matrix_rank(raw(A), tol=raw(tol), hermitian=hermitian, rtol=raw(rtol))
+    A, tol, rtol = raw(A), raw(tol), raw(rtol)
+    xp = _device_xp(A)
+    if xp is None:
+        return np.linalg.matrix_rank(A, tol=tol, hermitian=hermitian, rtol=rtol)
+    # CuPy's matrix_rank takes neither hermitian= nor rtol=: NumPy's rule, on the device.
+    if A.ndim < 2:
+        return xp.any(A != 0).astype(np.int64)
+    if hermitian:
+        s = xp.abs(xp.linalg.eigvalsh(A))
+    else:
+        s = xp.linalg.svd(A, compute_uv=False)
+    if tol is None:
+        if rtol is None:
+            rtol = max(A.shape[-2:]) * np.finfo(s.dtype).eps
+        tol = xp.max(s, axis=-1, keepdims=True) * xp.asarray(rtol)[..., None]
+    else:
+        tol = xp.asarray(tol)[..., None]
+    return xp.count_nonzero(s > tol, axis=-1)
 
 
 # ---- products ---------------------------------------------------------------------------
@@ -888,7 +975,7 @@ def multi_dot(arrays: Iterable[ArrayLike], *, out: None = None) -> Any:
     """
     _no_out(out, "multi_dot")
     arrays = list(arrays)
-    if not _is_tensor(*arrays):
+    if not _is_tensor(*arrays) and not _on_device(*arrays):
         return np.linalg.multi_dot(arrays)
     if len(arrays) < 2:
         raise ValueError("Expecting at least two arrays.")
@@ -921,7 +1008,7 @@ def matmul(x1: ArrayLike, x2: ArrayLike, /) -> Any:
     >>> fnp.linalg.matmul(np.eye(2), np.array([1.0, 2.0]))
     array([1., 2.])
     """
-    if not _is_tensor(x1, x2):
+    if not _is_tensor(x1, x2) and not _on_device(x1, x2):
         return np.linalg.matmul(x1, x2)
     return ops.matmul(x1, x2)
 
@@ -935,7 +1022,7 @@ def matrix_transpose(x: ArrayLike, /) -> Any:
     >>> fnp.linalg.matrix_transpose(np.ones((2, 3, 4))).shape
     (2, 4, 3)
     """
-    if not _is_tensor(x):
+    if not _is_tensor(x) and not _on_device(x):
         return np.linalg.matrix_transpose(x)
     if len(_shape(x)) < 2:
         raise ValueError(f"Input array must be at least 2-dimensional, but it is {len(_shape(x))}")
@@ -954,6 +1041,11 @@ def vecdot(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Any:
     array([3., 7.])
     """
     if not _is_tensor(x1, x2):
+        xp = _device_xp(x1) or _device_xp(x2)
+        if xp is not None:  # CuPy has no linalg.vecdot
+            shape = np.broadcast_shapes(x1.shape, x2.shape)
+            prod = xp.conj(xp.broadcast_to(x1, shape)) * xp.broadcast_to(x2, shape)
+            return xp.sum(prod, axis=axis)
         # NumPy's stubs type vecdot as a plain gufunc call, without its axis= keyword
         return np.linalg.vecdot(x1, x2, axis=axis)  # type: ignore[call-overload]
     _real_only(x1, "vecdot")
@@ -974,7 +1066,7 @@ def outer(x1: ArrayLike, x2: ArrayLike, /) -> Any:
     array([[ 1.,  0., -1.],
            [ 2.,  0., -2.]])
     """
-    if not _is_tensor(x1, x2):
+    if not _is_tensor(x1, x2) and not _on_device(x1, x2):
         return np.linalg.outer(x1, x2)
     n1, n2 = len(_shape(x1)), len(_shape(x2))
     if n1 != 1 or n2 != 1:
@@ -993,7 +1085,7 @@ def cross(x1: ArrayLike, x2: ArrayLike, /, *, axis: int = -1) -> Any:
     >>> fnp.linalg.cross(np.array([1.0, 0.0, 0.0]), np.array([0.0, 1.0, 0.0]))
     array([0., 0., 1.])
     """
-    if not _is_tensor(x1, x2):
+    if not _is_tensor(x1, x2) and not _on_device(x1, x2):
         return np.linalg.cross(x1, x2, axis=axis)
     s1, s2 = _shape(x1), _shape(x2)
     if s1[axis] != 3 or s2[axis] != 3:
@@ -1024,7 +1116,7 @@ def tensordot(x1: ArrayLike, x2: ArrayLike, /, *,
     >>> fnp.linalg.tensordot(np.ones((2, 3, 4)), np.ones((3, 4, 5))).shape
     (2, 5)
     """
-    if not _is_tensor(x1, x2):
+    if not _is_tensor(x1, x2) and not _on_device(x1, x2):
         return np.linalg.tensordot(x1, x2, axes=axes)
     s1, s2 = _shape(x1), _shape(x2)
     n1, n2 = len(s1), len(s2)
@@ -1058,19 +1150,20 @@ def diagonal(x: ArrayLike, /, *, offset: int = 0) -> Any:
     >>> fnp.linalg.diagonal(np.arange(9.0).reshape(3, 3), offset=1)
     array([1., 5.])
     """
-    if not _is_tensor(x):
+    if not _is_tensor(x) and not _on_device(x):
         return np.linalg.diagonal(x, offset=offset)
     shape = _shape(x)
     if len(shape) < 2:
         raise ValueError("diag requires an array of at least two dimensions")
     rows, cols = shape[-2:]
+    xp = namespace(x._data if isinstance(x, Tensor) else x)  # index arrays where x lives
     if offset >= 0:
         length = max(0, min(rows, cols - offset))
-        r = np.arange(length)
+        r = xp.arange(length)
         c = r + offset
     else:
         length = max(0, min(rows + offset, cols))
-        c = np.arange(length)
+        c = xp.arange(length)
         r = c - offset
     return ops.getitem(x, (Ellipsis, r, c))
 
@@ -1085,7 +1178,7 @@ def trace(x: ArrayLike, /, *, offset: int = 0, dtype: DTypeLike = None) -> Any:
     array([[1., 0.],
            [0., 1.]])
     """
-    if not _is_tensor(x):
+    if not _is_tensor(x) and not _on_device(x):
         return np.linalg.trace(x, offset=offset, dtype=dtype)
     d = diagonal(x, offset=offset)
     if dtype is not None:
