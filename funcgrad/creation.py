@@ -47,6 +47,8 @@ def _infer(data: ArrayLike, dtype: DTypeLike) -> Array:
         return data._data.astype(np_dtype) if np_dtype is not None else data._data.copy()
     if isinstance(data, (np.ndarray, np.generic)):
         return np.array(data, dtype=np_dtype)
+    if _backend.is_cuda_array(data):  # a copy where the data is (PyTorch: a CUDA tensor's)
+        return data.astype(np_dtype) if np_dtype is not None else data.copy()
     if isinstance(data, (list, tuple)) and any(isinstance(d, Tensor) for d in _flat(data)):
         data = _nested_values(data)
     arr = np.array(data, dtype=np_dtype)
@@ -118,7 +120,8 @@ def as_tensor(data: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = Non
     """
     if isinstance(data, Tensor):
         return data if dtype is None else data.to(dtype)
-    if isinstance(data, np.ndarray) and (dtype is None or _backend.to_dtype(dtype) == data.dtype):
+    if (isinstance(data, np.ndarray) or _backend.is_cuda_array(data)) and (
+            dtype is None or _backend.to_dtype(dtype) == data.dtype):
         return _finish(data, False, device)
     return _finish(_infer(data, dtype), False, device)
 
@@ -348,20 +351,26 @@ def randint(low: int = 0, high: int | _SizeArg | None = None, size: _SizeArg | N
     return _finish(data.astype(_backend.to_dtype(dtype) or np.int64), requires_grad, device)
 
 
-def _like(t: ArrayLike, dtype: DTypeLike) -> tuple[Shape, np.dtype[Any]]:
-    data = t._data if isinstance(t, Tensor) else np.asarray(t)
-    return data.shape, (data.dtype if dtype is None else _backend.to_dtype(dtype))
+def _like(t: ArrayLike, dtype: DTypeLike,
+          device: DeviceLike) -> tuple[Shape, np.dtype[Any], DeviceLike]:
+    """Shape, dtype and device of a ``*_like`` result: ``t``'s unless given, as PyTorch."""
+    data = t._data if isinstance(t, Tensor) else t
+    if not (isinstance(data, np.ndarray) or _backend.is_cuda_array(data)):
+        data = np.asarray(data)
+    if device is None and _backend.is_cuda_array(data):
+        device = _device("cuda", int(data.device.id))
+    return data.shape, (data.dtype if dtype is None else _backend.to_dtype(dtype)), device
 
 
 def zeros_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
                requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(input, dtype)
+    shape, dt, device = _like(input, dtype, device)
     return _finish(np.zeros(shape, dt), requires_grad, device)
 
 
 def ones_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
               requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(input, dtype)
+    shape, dt, device = _like(input, dtype, device)
     return _finish(np.ones(shape, dt), requires_grad, device)
 
 
@@ -372,19 +381,19 @@ def empty_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = N
 
 def full_like(input: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None,
               device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(input, dtype)
+    shape, dt, device = _like(input, dtype, device)
     return _finish(np.full(shape, fill_value, dt), requires_grad, device)
 
 
 def rand_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
               requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(input, dtype)
+    shape, dt, device = _like(input, dtype, device)
     return rand(*shape, dtype=dt, device=device, requires_grad=requires_grad)
 
 
 def randn_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
                requires_grad: bool = False) -> Tensor:
-    shape, dt = _like(input, dtype)
+    shape, dt, device = _like(input, dtype, device)
     return randn(*shape, dtype=dt, device=device, requires_grad=requires_grad)
 
 

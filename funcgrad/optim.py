@@ -46,13 +46,15 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable, NamedTuple, Union
 import numpy as np
 from typing_extensions import TypeAlias
 
+from . import backend as _backend
 from . import tree as _tree
 from .autograd import no_grad
 from .creation import zeros_like
+from .backend import namespace
 from .tensor import Tensor
 
 if TYPE_CHECKING:
-    from ._typing import PyTree
+    from ._typing import Array, PyTree
 
 __all__ = [
     "Optimizer", "SGD", "Adam", "AdamW",
@@ -487,8 +489,15 @@ class AdamState(NamedTuple):
     nu: Any
 
 
+def _zeros_of(p: Any) -> Array:
+    data = p._data if isinstance(p, Tensor) else p
+    if _backend.is_cuda_array(data):  # state lives where the parameter does
+        return namespace(data).zeros_like(data)
+    return np.zeros_like(np.asarray(data))
+
+
 def _zeros_tree(params: PyTree) -> PyTree:
-    return _tree.map(lambda p: np.zeros_like(np.asarray(p)), params)
+    return _tree.map(_zeros_of, params)
 
 
 def _check_functional(lr: float, weight_decay: float) -> None:

@@ -77,8 +77,15 @@ class _Device:
         return f"<CUDA Device {self.id}>"
 
 
+_OPERANDS = (np.ndarray, np.generic, int, float, complex, bool, list, tuple)
+
+
 def _binary(name: str) -> Any:
     def op(self: FakeDeviceArray, other: Any) -> Any:
+        if not isinstance(other, (FakeDeviceArray,) + _OPERANDS):
+            # As CuPy (and NumPy) for a type of higher __array_priority__ such as a funcgrad
+            # Tensor: give way, so the other operand's reflected operator runs.
+            return NotImplemented
         return _wrap(getattr(self._a, name)(_unwrap(other)))
 
     op.__name__ = name

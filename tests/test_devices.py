@@ -222,3 +222,335 @@ def test_transforms_take_and_return_device_arrays(device: Device) -> None:
     out, pullback = fg.vjp(lambda x: fnp.sin(x) * 2.0, d)
     (ct,) = pullback(device.put(np.arange(5.0)))
     device.close(ct, 2 * np.cos(a) * np.arange(5.0), "vjp")
+
+
+# ---- the PyTorch-style facade on the device -------------------------------------------------
+
+
+def _pair(a: np.ndarray, requires_grad: bool = True) -> tuple[fg.Tensor, fg.Tensor]:
+    """The same values as a CPU leaf and as a device leaf."""
+    return (fg.tensor(a, requires_grad=requires_grad),
+            fg.tensor(a, device="cuda", requires_grad=requires_grad))
+
+
+def test_creation_functions_take_a_device(device: Device) -> None:
+    cases: list[tuple[str, Any, Any]] = [
+        ("zeros", lambda **d: fg.zeros(2, 3, dtype=fg.float64, **d), None),
+        ("ones", lambda **d: fg.ones((4,), dtype=fg.int32, **d), None),
+        ("empty", lambda **d: fg.empty(2, **d).zero_(), None),
+        ("full", lambda **d: fg.full((2, 2), 7.5, **d), None),
+        ("full int", lambda **d: fg.full((3,), 2, dtype=fg.int64, **d), None),
+        ("eye", lambda **d: fg.eye(3, 2, **d), None),
+        ("arange", lambda **d: fg.arange(1, 10, 2, **d), None),
+        ("arange float", lambda **d: fg.arange(0.0, 1.0, 0.25, **d), None),
+        ("linspace", lambda **d: fg.linspace(-1.0, 1.0, 5, **d), None),
+        ("tensor", lambda **d: fg.tensor([[1, 2], [3, 4]], **d), None),
+        ("tensor complex", lambda **d: fg.tensor([1 + 2j, 3j], **d), None),
+        ("as_tensor", lambda **d: fg.as_tensor(np.arange(3.0), **d), None),
+    ]
+    for what, make, _ in cases:
+        want, got = make(), make(device="cuda")
+        assert got.device == fg.device("cuda:0") and got.is_cuda, what
+        assert got.dtype == want.dtype and got.shape == want.shape, what
+        device.close(got, want, what)
+    # Seeded random draws: the same values on either device, as PyTorch's CPU generator
+    # would not promise but funcgrad's host generator does.
+    for what, make in [("rand", lambda **d: fg.rand(3, 2, **d)),
+                       ("randn", lambda **d: fg.randn(4, dtype=fg.float64, **d)),
+                       ("randint", lambda **d: fg.randint(0, 10, (5,), **d)),
+                       ("randint high", lambda **d: fg.randint(6, (2, 2), **d))]:
+        fg.manual_seed(3)
+        want = make()
+        fg.manual_seed(3)
+        got = make(device="cuda")
+        assert got.is_cuda and got.dtype == want.dtype, what
+        device.close(got, want, what)
+    t = fg.randn(2, 3, device="cuda", requires_grad=True)
+    assert t.requires_grad and t.is_leaf and t.is_cuda
+
+
+def test_like_functions_keep_the_device_of_their_input(device: Device) -> None:
+    src = fg.tensor(np.arange(6.0).reshape(2, 3), device="cuda")
+    for what, make, value in [
+        ("zeros_like", fg.zeros_like, np.zeros((2, 3))),
+        ("ones_like", fg.ones_like, np.ones((2, 3))),
+        ("empty_like", fg.empty_like, None),
+        ("full_like", lambda x, **k: fg.full_like(x, 2.5, **k), np.full((2, 3), 2.5)),
+        ("rand_like", fg.rand_like, None),
+        ("randn_like", fg.randn_like, None),
+    ]:
+        got = make(src)
+        assert got.is_cuda and got.shape == (2, 3) and got.dtype == fg.float64, what
+        if value is not None:
+            device.close(got, value, what)
+        # An explicit device wins, either way.
+        assert make(src, device="cpu").device.type == "cpu", what
+        assert make(fg.ones(2), device="cuda").is_cuda, what
+    z = fg.zeros_like(src, dtype=fg.int64)
+    assert z.is_cuda and z.dtype == fg.int64
+    # A bare device array as input: its device too.
+    raw = device.put(np.ones((2, 2)))
+    assert fg.ones_like(raw).is_cuda and fg.zeros_like(raw).dtype == fg.float64
+    # tensor() of a device array or a device Tensor stays on the device (a copy).
+    assert fg.tensor(raw).is_cuda
+    with pytest.warns(UserWarning, match="clone\\(\\).detach\\(\\)"):
+        assert fg.tensor(src).is_cuda
+    assert fg.tensor(raw, dtype=fg.float32).dtype == fg.float32
+
+
+def test_to_with_device_and_dtype(device: Device) -> None:
+    x = fg.tensor([[1.5, -2.0], [3.0, 0.25]], dtype=fg.float64, requires_grad=True)
+    y = x.to("cuda", fg.float32)
+    assert y.is_cuda and y.dtype == fg.float32 and y.requires_grad
+    z = y.to(fg.float64).to(device="cpu")
+    assert z.device.type == "cpu" and z.dtype == fg.float64
+    (z * z).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), 2 * x.detach().numpy())
+    assert x.to(fg.device("cuda:0")).is_cuda and x.cuda(0).is_cuda and x.cuda().cpu().is_cuda is False
+    assert x.to("cuda", dtype=fg.float16).dtype == fg.float16
+    # .to() with another Tensor takes its device and dtype.
+    other = fg.zeros(1, dtype=fg.float32, device="cuda")
+    w = x.to(other)
+    assert w.is_cuda and w.dtype == fg.float32
+    # .double()/.float()/.long() keep the device.
+    assert y.double().is_cuda and y.long().is_cuda and y.double().dtype == fg.float64
+
+
+@pytest.mark.parametrize("dtype, shape", [
+    ("float32", (3,)), ("float64", (2, 2)), ("int64", (2, 3)), ("bool", (3,)),
+    ("complex64", (2,)), ("float32", ()), ("int32", (0,)), ("float16", (2, 1)),
+])
+def test_printing_on_the_device_matches_the_cpu_with_the_device_named(
+        device: Device, dtype: str, shape: tuple[int, ...]) -> None:
+    rng = np.random.default_rng(1)
+    a = (rng.standard_normal(shape) * 10).astype(dtype)
+    cpu = fg.tensor(a)
+    dev = fg.tensor(a, device="cuda")
+    want = repr(cpu)
+    # PyTorch puts the device before the dtype (and before requires_grad).
+    if want.endswith(")") and ", dtype=" in want:
+        head, tail = want.split(", dtype=", 1)
+        want = head + ", device='cuda:0', dtype=" + tail
+    elif want.endswith(")"):
+        want = want[:-1] + ", device='cuda:0')"
+    assert repr(dev) == want
+    assert str(dev) == want
+    g = fg.tensor(np.ones(2), device="cuda", requires_grad=True) * 2
+    assert repr(g).endswith("device='cuda:0', dtype=funcgrad.float64, grad_fn=<MulBackward0>)")
+
+
+def test_methods_and_operators_with_gradients(device: Device) -> None:
+    rng = np.random.default_rng(2)
+    a, b = rng.standard_normal((3, 4)), rng.uniform(0.5, 2.0, (3, 4))
+
+    def program(x: fg.Tensor, y: fg.Tensor) -> fg.Tensor:
+        z = (x * y + x / y - y ** 2) @ x.T
+        z = z.relu() + z.sigmoid() * z.tanh() - abs(z).sqrt()
+        w = (x.exp() + 1.0).log().clamp(min=0.2, max=3.0) + (-x).max(dim=1, keepdim=True).values
+        v = x.softmax(-1).mean(0) * y.std(1).sum() + x.norm() + (x > 0).float().sum()
+        return z.sum() + w.var() + v.pow(3).sum() + x.logsumexp(1).cumsum(0)[-1] \
+            + x.reshape(4, 3).transpose(0, 1).flatten()[::2].prod() + y.sqrt().reciprocal().amin()
+
+    cx, dx = _pair(a)
+    cy, dy = _pair(b)
+    want, got = program(cx, cy), program(dx, dy)
+    assert got.is_cuda
+    device.close(got, want, "value")
+    want.backward()
+    got.backward()
+    device.close(dx.grad, cx.grad, "grad x")
+    device.close(dy.grad, cy.grad, "grad y")
+
+
+def test_indexing_and_in_place_ops_with_gradients(device: Device) -> None:
+    a = np.arange(12.0).reshape(3, 4) / 7.0
+
+    def program(x: fg.Tensor, dev: str) -> fg.Tensor:
+        y = x * 1.0
+        y[0] = x[1] * 2.0
+        y[:, 1] = y[:, 1] + 3.0
+        y[fg.tensor([2, 0], device=dev), fg.tensor([3, 3], device=dev)] = x[1, :2]
+        y[y > 1.5] *= 0.5
+        y.mul_(2.0).add_(1.0).sub_(x).div_(3.0).clamp_(min=-0.1)
+        z = y[[0, 2]][:, fg.tensor([True, False, True, True], device=dev)]
+        return z.sum() + y[..., -1].pow(2).sum() + x[fg.tensor([1, 1, 2], device=dev)].sum()
+
+    cx, dx = _pair(a)
+    want, got = program(cx, "cpu"), program(dx, "cuda")
+    device.close(got, want, "value")
+    want.backward()
+    got.backward()
+    device.close(dx.grad, cx.grad, "grad")
+    assert dx.grad.is_cuda
+    # In-place on a leaf under no_grad (an optimizer step), then zero_.
+    with fg.no_grad():
+        dx.sub_(0.1 * dx.grad)
+        cx.sub_(0.1 * cx.grad)
+    device.close(dx, cx, "step")
+    dx.grad.zero_()
+    device.close(dx.grad, np.zeros((3, 4)), "zero_")
+
+
+def test_retain_grad_hooks_and_no_grad(device: Device) -> None:
+    seen: dict[str, list[Any]] = {"cpu": [], "cuda": []}
+
+    def run(dev: str) -> tuple[fg.Tensor, fg.Tensor]:
+        x = fg.tensor([0.5, -1.0, 2.0], dtype=fg.float64, device=dev, requires_grad=True)
+        h = x * x
+        h.retain_grad()
+        h.register_hook(lambda g: g * 3.0)
+        x.register_hook(lambda g: seen[dev].append(g.device.type))
+        with fg.no_grad():
+            c = x * 10.0
+        assert not c.requires_grad and c.device.type == dev
+        (h.sin() * c).sum().backward()
+        return x, h
+
+    (cx, ch), (dx, dh) = run("cpu"), run("cuda")
+    device.close(dh.grad, ch.grad, "retained grad")
+    device.close(dx.grad, cx.grad, "hooked grad")
+    assert seen == {"cpu": ["cpu"], "cuda": ["cuda"]}
+    with fg.enable_grad():
+        g = fg.autograd.grad((dx ** 3).sum(), dx, create_graph=True)[0]
+    assert g.is_cuda and g.requires_grad
+    (g2,) = fg.autograd.grad(g.sum(), dx)
+    device.close(g2, 6 * cx.detach(), "second derivative by autograd.grad")
+
+
+# ---- funcgrad.nn.functional and funcgrad.optim on the device --------------------------------
+
+
+def _grads_agree(device: Device, fn: Any, arrays: list[np.ndarray], what: str,
+                 extra: Any = lambda dev: ()) -> None:
+    """``fn(*leaves, *extra(dev))`` and its gradients agree between the CPU and the device."""
+    cpu = [fg.tensor(a, requires_grad=True) for a in arrays]
+    dev = [fg.tensor(a, device="cuda", requires_grad=True) for a in arrays]
+    want, got = fn(*cpu, *extra("cpu")), fn(*dev, *extra("cuda"))
+    assert got.is_cuda, what
+    device.close(got, want, what)
+    want.sum().backward()
+    got.sum().backward()
+    for i, (c, d) in enumerate(zip(cpu, dev)):
+        device.close(d.grad, c.grad, f"{what}: gradient {i}")
+
+
+def test_nn_functional_values_and_gradients(device: Device) -> None:
+    import funcgrad.nn.functional as F
+
+    rng = np.random.default_rng(4)
+    logits, probs = rng.standard_normal((5, 4)), rng.uniform(0.05, 0.95, (5, 4))
+    target = np.array([0, 3, 1, 1, 2])
+    weight = np.array([1.0, 0.5, 2.0, 1.5])
+
+    def on(dev: str, a: Any) -> fg.Tensor:
+        return fg.tensor(a, device=dev)
+
+    _grads_agree(device, lambda x, t: F.cross_entropy(x, t), [logits], "cross_entropy",
+                 lambda dev: (on(dev, target),))
+    _grads_agree(device, lambda x, t, w: F.cross_entropy(x, t, weight=w, label_smoothing=0.1),
+                 [logits], "weighted, smoothed cross_entropy",
+                 lambda dev: (on(dev, target), on(dev, weight)))
+    _grads_agree(device, lambda x, p: F.cross_entropy(x, p), [logits], "cross_entropy, soft targets",
+                 lambda dev: (on(dev, probs / probs.sum(1, keepdims=True)),))
+    _grads_agree(device, lambda x, t: F.nll_loss(F.log_softmax(x, dim=1), t, reduction="sum"),
+                 [logits], "nll_loss", lambda dev: (on(dev, target),))
+    _grads_agree(device, lambda x, y: F.mse_loss(x, y), [logits, probs], "mse_loss")
+    _grads_agree(device, lambda x, y: F.binary_cross_entropy_with_logits(x, y), [logits],
+                 "BCE with logits", lambda dev: (on(dev, probs),))
+    _grads_agree(device, lambda x, y, pw: F.binary_cross_entropy_with_logits(x, y, pos_weight=pw),
+                 [logits], "BCE with logits, pos_weight", lambda dev: (on(dev, probs), on(dev, weight)))
+    _grads_agree(device, lambda p, y: F.binary_cross_entropy(p, y), [probs], "BCE",
+                 lambda dev: (on(dev, 1 - probs),))
+    for what, f in [("softmax", lambda x: F.softmax(x, dim=1) * fg.arange(4.0, device=x.device)),
+                    ("log_softmax", lambda x: F.log_softmax(x, dim=0)),
+                    ("gelu", F.gelu), ("gelu tanh", lambda x: F.gelu(x, approximate="tanh")),
+                    ("relu", F.relu), ("silu", F.silu), ("softplus", F.softplus),
+                    ("leaky_relu", lambda x: F.leaky_relu(x, 0.2)), ("elu", F.elu),
+                    ("hardtanh", F.hardtanh), ("logsigmoid", F.logsigmoid),
+                    ("normalize", F.normalize), ("one_hot", lambda x: x * F.one_hot(
+                        fg.tensor(target, device=x.device), 4))]:
+        _grads_agree(device, f, [logits], what)
+    _grads_agree(device, lambda x, w, b: F.linear(x, w, b), [logits, rng.standard_normal((3, 4)),
+                                                              rng.standard_normal(3)], "linear")
+
+
+def test_dropout_with_a_seed_drops_the_same_elements(device: Device) -> None:
+    import funcgrad.nn.functional as F
+
+    a = np.arange(1.0, 41.0).reshape(5, 8)
+    results = []
+    for dev in ("cpu", "cuda"):
+        fg.manual_seed(11)
+        x = fg.tensor(a, device=dev, requires_grad=True)
+        y = F.dropout(x, p=0.3)
+        (y * y).sum().backward()
+        results.append((y, x.grad))
+    (cy, cg), (dy, dg) = results
+    assert dy.is_cuda and dy.dtype == cy.dtype
+    device.close(dy, cy, "dropout")
+    device.close(dg, cg, "dropout gradient")
+    kept = cy.detach().numpy() != 0
+    assert 0 < kept.sum() < kept.size  # some dropped, some kept (scaled by 1 / 0.7)
+    np.testing.assert_allclose(cy.detach().numpy()[kept], a[kept] / 0.7)
+    fg.manual_seed(11)
+    z = fg.tensor(a, device="cuda")
+    F.dropout(z, p=0.3, inplace=True)
+    device.close(z, cy.detach(), "in-place dropout")
+
+
+def _train(opt_cls: Any, dev: str, steps: int = 4, **options: Any) -> list[fg.Tensor]:
+    rng = np.random.default_rng(5)
+    w = fg.tensor(rng.standard_normal((4, 3)), device=dev, requires_grad=True)
+    b = fg.tensor(rng.standard_normal(3), device=dev, requires_grad=True)
+    x = fg.tensor(rng.standard_normal((6, 4)), device=dev)
+    opt = opt_cls([w, b], **options)
+    for _ in range(steps):
+        opt.zero_grad()
+        ((x @ w + b).tanh() ** 2).mean().backward()
+        opt.step()
+    return [w, b]
+
+
+@pytest.mark.parametrize("opt_cls, options", [
+    (fg.optim.SGD, {"lr": 0.1}),
+    (fg.optim.SGD, {"lr": 0.1, "momentum": 0.9, "weight_decay": 0.01}),
+    (fg.optim.SGD, {"lr": 0.1, "momentum": 0.9, "nesterov": True}),
+    (fg.optim.Adam, {"lr": 0.05}),
+    (fg.optim.Adam, {"lr": 0.05, "weight_decay": 0.1, "amsgrad": True}),
+    (fg.optim.AdamW, {"lr": 0.05, "weight_decay": 0.1}),
+], ids=["sgd", "sgd-momentum", "sgd-nesterov", "adam", "adam-amsgrad", "adamw"])
+def test_optimizer_steps_on_device_parameters_equal_the_cpu_steps(
+        device: Device, opt_cls: Any, options: dict[str, Any]) -> None:
+    want = _train(opt_cls, "cpu", **options)
+    got = _train(opt_cls, "cuda", **options)
+    start = _train(opt_cls, "cpu", steps=0, **options)
+    for g, w, s in zip(got, want, start):
+        assert g.is_cuda and g.is_leaf and g.requires_grad
+        assert not np.allclose(w.detach().numpy(), s.detach().numpy())  # they moved
+        device.close(g, w, f"{opt_cls.__name__} parameters")
+
+
+@pytest.mark.parametrize("make", [
+    lambda: fg.optim.adam(lr=0.05), lambda: fg.optim.adamw(lr=0.05, weight_decay=0.1),
+    lambda: fg.optim.sgd(lr=0.1, momentum=0.9)], ids=["adam", "adamw", "sgd"])
+def test_functional_optimizers_over_a_pytree_of_device_arrays(device: Device, make: Any) -> None:
+    rng = np.random.default_rng(6)
+    host = {"w": rng.standard_normal((4, 3)), "b": [rng.standard_normal(3)]}
+    x, y = rng.standard_normal((6, 4)), rng.standard_normal((6, 3))
+
+    def loss(p: Any, x: Any, y: Any) -> Any:
+        return fnp.mean((fnp.tanh(x @ p["w"]) + p["b"][0] - y) ** 2)
+
+    def run(params: Any, x: Any, y: Any) -> Any:
+        opt = make()
+        state = opt.init(params)
+        for _ in range(3):
+            params, state = opt.update(fg.grad(loss)(params, x, y), state, params)
+        return params
+
+    want = run(host, x, y)
+    got = run(device.put({"w": host["w"], "b": host["b"]}) if False else
+              {"w": device.put(host["w"]), "b": [device.put(host["b"][0])]}, device.put(x), device.put(y))
+    device.close(got["w"], want["w"], "w")
+    device.close(got["b"][0], want["b"][0], "b")
+    assert not np.allclose(want["w"], host["w"])

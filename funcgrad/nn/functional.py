@@ -862,6 +862,12 @@ def _along(dim: int, ndim: int, values: Any) -> Any:
     return ops.reshape(values, tuple(shape))
 
 
+def _index_target(target: TensorLike) -> Array:
+    """A class-index target as an array, left on its device (a CUDA one stays there)."""
+    t = _unwrap(_arg(target))
+    return t if backend.is_cuda_array(t) else np.asarray(t)
+
+
 def _check_index_target(x_shape: tuple[int, ...], t: Array) -> None:
     """PyTorch's checks of a class-index target against the input's shape and dtype."""
     ndim, t_shape = len(x_shape), t.shape
@@ -900,10 +906,11 @@ def _nll_terms(logp: Any, t: Array, weight: Any, ignore_index: int,
     valid = t != ignore_index
     bad = t[valid & ((t < 0) | (t >= n_classes))]
     if bad.size:
-        raise IndexError(f"Target {bad.flat[0]} is out of bounds.")
+        raise IndexError(f"Target {int(bad.ravel()[0])} is out of bounds.")
     safe = np.where(valid, t, 0)
-    classes = np.arange(n_classes).reshape((-1,) + (1,) * (t.ndim - class_dim))
-    chosen = np.expand_dims(safe, class_dim) == classes
+    xp = backend.namespace(t)  # the class numbers where the targets are
+    classes = xp.arange(n_classes).reshape((-1,) + (1,) * (t.ndim - class_dim))
+    chosen = xp.expand_dims(safe, class_dim) == classes
     # where, not a product with a one-hot: a -inf log-probability elsewhere stays out
     picked = ops.sum(ops.where(chosen, logp, 0.0), class_dim, False)
     dtype = _dtype(logp)
@@ -969,7 +976,7 @@ def nll_loss(input: TensorLike, target: TensorLike, weight: TensorLike | None = 
     """
     reduction = _reduction_arg(size_average, reduce, reduction)
     x = _arg(input)
-    t = np.asarray(_unwrap(_arg(target)))
+    t = _index_target(target)
     _check_index_target(_shape(x), t)
     w = _class_weight(weight, _shape(x)[0 if len(_shape(x)) == 1 else 1], _dtype(x))
     xb, tb, unbatched = _batched(x, t)
@@ -1037,7 +1044,7 @@ def cross_entropy(input: TensorLike, target: TensorLike, weight: TensorLike | No
     if _shape(tgt) == x_shape:
         return _cross_entropy_probabilities(x, tgt, w, class_dim, ignore_index, reduction,
                                             label_smoothing)
-    t = np.asarray(_unwrap(tgt))
+    t = _index_target(tgt)
     _check_index_target(x_shape, t)
     xb, tb, unbatched = _batched(x, t)
     logp = ops.log_softmax(xb, 1)
@@ -1321,7 +1328,12 @@ def dropout(input: TensorLike, p: float = 0.5, training: bool = True,
         if p == 1.0:
             return ops.mul(v, 0.0)
         keep = default_generator._rng.random(_shape(v)) >= p
-        return ops.mul(v, (keep / (1.0 - p)).astype(_dtype(v)))
+        scale = (keep / (1.0 - p)).astype(_dtype(v))
+        data = _unwrap(v)
+        if backend.is_cuda_array(data):
+            # Drawn on the host, so a seed drops the same elements on every device.
+            scale = backend.namespace(data).asarray(scale)
+        return ops.mul(v, scale)
 
     return _activation(x, inplace, compute)
 
@@ -1346,7 +1358,7 @@ def one_hot(tensor: TensorLike, num_classes: int = -1) -> Result:
             [0, 1, 0]])
     """
     x = _arg(tensor)
-    t = np.asarray(_unwrap(x))
+    t = _index_target(x)
     if t.dtype.kind not in "iu":
         raise RuntimeError("one_hot is only applicable to index tensor of type LongTensor.")
     if num_classes == -1:
@@ -1357,11 +1369,11 @@ def one_hot(tensor: TensorLike, num_classes: int = -1) -> Result:
         raise RuntimeError("Class values must be non-negative.")
     if t.size and t.max() >= num_classes:
         raise RuntimeError("Class values must be smaller than num_classes.")
-    out = (t[..., None] == np.arange(num_classes)).astype(np.int64)
+    out = (t[..., None] == backend.namespace(t).arange(num_classes)).astype(np.int64)
     if isinstance(x, Tensor):
-        from ..creation import from_numpy
+        from ..tensor import _from_array
 
-        return from_numpy(out)
+        return _from_array(out)
     return out
 
 
