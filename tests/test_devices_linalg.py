@@ -271,3 +271,25 @@ def test_lstsq_rank_is_an_int_on_the_device(device: Device) -> None:
     x = _from_array(device.put(a)).requires_grad_(True)
     _, _, rank, _ = LA.lstsq(x, _from_array(device.put(RNG.standard_normal(4))))
     assert rank == 2 and isinstance(rank, (int, np.integer)), type(rank)
+
+
+# ---- transforms over linalg on the device --------------------------------------------------
+
+
+def test_hessian_of_logdet_on_the_device(device: Device) -> None:
+    a = spd(3, 3)
+    hess = fg.hessian(lambda m: LA.slogdet(m).logabsdet)(device.put(a))
+    inv = np.linalg.inv(a)
+    # d^2 log det A / dA_ij dA_kl = -(A^-1)_li (A^-1)_jk
+    device.close(hess, -np.einsum("li,jk->ijkl", inv, inv), "Hessian of log det")
+
+
+@pytest.mark.parametrize("name", ["cholesky", "eigvalsh", "qr-r", "svdvals", "solve", "pinv"])
+def test_jacobians_on_the_device_match_the_cpu(device: Device, name: str) -> None:
+    f = {"cholesky": LA.cholesky, "eigvalsh": LA.eigvalsh, "qr-r": lambda m: LA.qr(m).R,
+         "svdvals": LA.svdvals, "solve": lambda m: LA.solve(m, m[:, 0]), "pinv": LA.pinv}[name]
+    a = spd(3, 3)
+    for transform in (fg.jacrev, fg.jacfwd):
+        want = transform(f)(a)
+        assert np.abs(want).max() > 0
+        device.close(transform(f)(device.put(a)), want, f"{transform.__name__} of {name}")
