@@ -231,3 +231,32 @@ def test_index_target_failure_falls_back_to_one_hot_targets(bench, capsys, tmp_p
                for n in mlp["notes"])
     agreement = mlp["bars"][0]
     assert agreement["status"] == "PASS" and "(one-hot targets)" in agreement["detail"]
+
+
+def test_gpu_code_path_on_the_stand_in(bench, capsys, tmp_path, monkeypatch):
+    """The path a real GPU takes (no --fake): the stand-in posing as CuPy with a device,
+    fg.cuda's answers patched; every timed sample is bracketed by fg.cuda.synchronize()."""
+    import _fake_cupy
+
+    syncs = []
+    monkeypatch.setattr(fg.cuda, "is_available", lambda: True)
+    monkeypatch.setattr(fg.cuda, "synchronize", lambda device=None: syncs.append(device))
+    monkeypatch.setattr(fg.cuda, "get_device_name", lambda device=None: "Stand-in GPU")
+    path = tmp_path / "gpu.json"
+    with _fake_cupy.installed() as cp:
+        cp.__version__ = "0.0-stand-in"
+        cp.cuda.runtime.runtimeGetVersion = lambda: 12040
+        cp.cuda.runtime.driverGetVersion = lambda: 12080
+        status = bench.main(["--batch", "8", "--width", "16", "--ops", "20", "--repeats", "3",
+                             "--warmup", "1", "--no-torch", "--json", str(path)])
+    doc = json.loads(path.read_text())
+    assert status == 0 and doc["fake"] is False
+    assert doc["machine"]["gpu"] == "Stand-in GPU"
+    versions = doc["machine"]["versions"]
+    assert (versions["CuPy"], versions["CUDA runtime"], versions["CUDA driver"]) == \
+        ("0.0-stand-in", "12.4", "12.8")
+    # 2 workloads x 2 implementations x (1 warm-up + 3 rounds) samples, 2 syncs each
+    assert len(syncs) == 2 * 2 * (1 + 3) * 2
+    for entry in doc["workloads"].values():
+        assert [b["status"] for b in entry["bars"]] == ["PASS", "SKIP"]
+    assert "GPU: Stand-in GPU" in capsys.readouterr().out
