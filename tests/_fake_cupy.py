@@ -15,6 +15,8 @@ It checks none of CUDA's numerics, streams or kernels: the real GPU runs do that
 from __future__ import annotations
 
 import contextlib
+import importlib.machinery
+import sys
 import types
 from typing import Any
 
@@ -287,9 +289,33 @@ def make_module() -> types.ModuleType:
     runtime = types.SimpleNamespace(getDeviceCount=lambda: 1, getDevice=lambda: 0,
                                     getDeviceProperties=lambda i: {"name": b"fake device"})
     module.cuda = types.SimpleNamespace(Device=_Device, runtime=runtime)  # type: ignore[attr-defined]
-    module.from_dlpack = lambda x: FakeDeviceArray(np.from_dlpack(x))  # type: ignore[attr-defined]
+    module.from_dlpack = _from_dlpack  # type: ignore[attr-defined]
+    # find_spec("cupy") (fg.cuda asks it) finds the stand-in while it is installed.
+    module.__spec__ = importlib.machinery.ModuleSpec("cupy", None)
     module._funcgrad_cupyx = _cupyx  # type: ignore[attr-defined]
     return module
+
+
+class _HostView:
+    """The producer's DLPack export, seen as the host memory it really is (for NumPy)."""
+
+    def __init__(self, producer: Any) -> None:
+        self.producer = producer
+
+    def __dlpack__(self, **kwargs: Any) -> Any:
+        return self.producer.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return (1, 0)
+
+
+def _from_dlpack(x: Any) -> FakeDeviceArray:
+    """``cupy.from_dlpack``: CUDA memory (here: fake device memory) shared, not copied."""
+    if isinstance(x, FakeDeviceArray):
+        return FakeDeviceArray(x._a)
+    if x.__dlpack_device__()[0] != 2:
+        raise BufferError("fake cupy.from_dlpack: the producer's memory is not on a CUDA device")
+    return FakeDeviceArray(np.from_dlpack(_HostView(x)))
 
 
 def _scatter_add(a: FakeDeviceArray, slices: Any, value: Any) -> None:
@@ -330,7 +356,14 @@ def installed() -> Any:
 
     module = make_module()
     previous = backend.use_cuda_module(module)
+    # As ``cupy`` too, for the code that imports it by name (fg.from_dlpack, fg.cuda).
+    previous_import = sys.modules.get("cupy")
+    sys.modules["cupy"] = module
     try:
         yield module
     finally:
+        if previous_import is None:
+            del sys.modules["cupy"]
+        else:
+            sys.modules["cupy"] = previous_import
         backend.use_cuda_module(previous)

@@ -554,3 +554,149 @@ def test_functional_optimizers_over_a_pytree_of_device_arrays(device: Device, ma
     device.close(got["w"], want["w"], "w")
     device.close(got["b"][0], want["b"][0], "b")
     assert not np.allclose(want["w"], host["w"])
+
+
+# ---- funcgrad.numpy, custom rules, checkpoint and DLPack on the device ---------------------
+
+
+def _softmax_classifier_loss(w: Any, b: Any, x: Any, y_onehot: Any) -> Any:
+    logits = x @ w + b
+    logits = logits - fnp.max(logits, axis=1, keepdims=True)
+    logp = logits - fnp.log(fnp.sum(fnp.exp(logits), axis=1, keepdims=True))
+    return -fnp.mean(fnp.sum(y_onehot * logp, axis=1)) + 1e-2 * fnp.sum(w ** 2)
+
+
+def test_numpy_softmax_classifier_loss_and_gradient(device: Device) -> None:
+    rng = np.random.default_rng(7)
+    w, b, x = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal((8, 4))
+    y = np.eye(3)[rng.integers(0, 3, 8)]
+    want = fg.value_and_grad(_softmax_classifier_loss, argnums=(0, 1))(w, b, x, y)
+    got = fg.value_and_grad(_softmax_classifier_loss, argnums=(0, 1))(*device.put((w, b, x, y)))
+    device.close(got[0], want[0], "loss")
+    device.close(got[1][0], want[1][0], "dw")
+    device.close(got[1][1], want[1][1], "db")
+    # Against finite differences of the CPU loss (the gradient is not checked against itself).
+    eps, dw = 1e-6, np.zeros_like(w)
+    for i in np.ndindex(w.shape):
+        e = np.zeros_like(w)
+        e[i] = eps
+        dw[i] = (_softmax_classifier_loss(w + e, b, x, y) - _softmax_classifier_loss(w - e, b, x, y)) / (2 * eps)
+    np.testing.assert_allclose(device.get(got[1][0]), dw, rtol=1e-6, atol=1e-8)
+    # The Hessian-vector product of the loss runs on the device too.
+    v = rng.standard_normal((4, 3))
+    hv_want = fg.jvp(fg.grad(_softmax_classifier_loss), (w, b, x, y), (v, 0 * b, 0 * x, 0 * y))[1]
+    hv_got = fg.jvp(fg.grad(_softmax_classifier_loss), device.put((w, b, x, y)),
+                    device.put((v, 0 * b, 0 * x, 0 * y)))[1]
+    device.close(hv_got, hv_want, "hvp")
+
+
+@pytest.mark.parametrize("what, f", [
+    ("einsum", lambda a: fnp.einsum("ij,kj->ik", a, fnp.sin(a)).sum() + fnp.einsum("ii", a[:, :4])),
+    ("cumsum", lambda a: (fnp.cumsum(a, axis=1) * fnp.cumprod(fnp.cos(a), axis=0)).sum()),
+    ("sort", lambda a: (fnp.sort(a, axis=1) * fnp.cos(a)).sum() + fnp.max(fnp.sort(a, axis=None)[-3:])),
+    ("argsort/take", lambda a: fnp.take_along_axis(a, fnp.argsort(a, axis=0), axis=0)[0].sum()),
+    ("quantile", lambda a: fnp.quantile(a, 0.3) + fnp.sum(fnp.quantile(a, [0.1, 0.75], axis=1))
+        + fnp.median(a)),
+    ("nan-quantiles", lambda a: fnp.nanpercentile(fnp.where(a > 1.0, fnp.nan, a), 40.0, axis=0).sum()
+        + fnp.nanmedian(fnp.where(a > 1.0, fnp.nan, a))),
+    ("weighted quantile", lambda a: fnp.quantile(a, [0.2, 0.6], axis=1, method="inverted_cdf",
+                                                 weights=fnp.exp(a)).sum()),
+    ("quantile of a traced q", lambda a: fnp.quantile(a, fnp.abs(a[0, 0]) * 0.1 + 0.3,
+                                                      method="weibull")),
+    ("fft", lambda a: fnp.sum(fnp.abs(fnp.fft.fft(a, axis=1)) ** 2)
+        + fnp.real(fnp.fft.ifft(fnp.fft.rfft(a)[:, :2], n=3)).sum()),
+    ("fft2/irfft", lambda a: fnp.sum(fnp.fft.irfft(fnp.fft.rfft(a) * 1j, n=5) * a)
+        + fnp.sum(fnp.real(fnp.fft.fft2(a)) * a)),
+    ("stats", lambda a: fnp.var(a, axis=0).sum() + fnp.std(a) + fnp.mean(fnp.abs(a - fnp.mean(a)))),
+    ("where/clip", lambda a: fnp.sum(fnp.where(a > 0, fnp.clip(a, -0.5, 0.5), a ** 3))),
+    ("stack/concat", lambda a: fnp.sum(fnp.concatenate([a, fnp.stack([a[0], a[1]])]) ** 2)
+        + fnp.sum(fnp.linalg.norm(a, axis=1))),
+    ("logsumexp", lambda a: fnp.sum(fnp.logaddexp(a, a.T[:4, :4].sum() * 0.1)) + fnp.prod(a[0])),
+])
+def test_numpy_functions_on_device_arrays(device: Device, what: str, f: Any) -> None:
+    a = np.random.default_rng(8).standard_normal((4, 5))
+    want = fg.value_and_grad(f)(a)
+    got = fg.value_and_grad(f)(device.put(a))
+    device.close(got[0], want[0], f"{what}: value")
+    device.close(got[1], want[1], f"{what}: gradient")
+    (t_want,), (t_got,) = (fg.jvp(f, (a,), (np.ones_like(a),))[1:],
+                           fg.jvp(f, (device.put(a),), (device.put(np.ones_like(a)),))[1:])
+    device.close(t_got, t_want, f"{what}: jvp")
+
+
+def test_checkpoint_custom_rules_and_function_on_the_device(device: Device) -> None:
+    @fg.custom_vjp
+    def clip_gradient(x: Any) -> Any:
+        return x
+
+    clip_gradient.defvjp(lambda x: (x, None), lambda res, g: (fnp.clip(g, -1.0, 1.0),))
+
+    @fg.custom_jvp
+    def softplus(x: Any) -> Any:
+        return fnp.log1p(fnp.exp(x))
+
+    @softplus.defjvp
+    def _(primals: Any, tangents: Any) -> Any:
+        (x,), (t,) = primals, tangents
+        return softplus(x), t / (1 + fnp.exp(-x))
+
+    class Cube(fg.autograd.Function):
+        @staticmethod
+        def forward(ctx: Any, x: Any) -> Any:
+            ctx.save_for_backward(x)
+            return x * x * x
+
+        @staticmethod
+        def backward(ctx: Any, g: Any) -> Any:
+            (x,) = ctx.saved_tensors
+            return 3 * g * x * x
+
+    def block(x: Any) -> Any:
+        return fnp.sin(x) * fnp.exp(-x)
+
+    def program(x: Any) -> Any:
+        y = fg.checkpoint(block)(x)
+        return fnp.sum(clip_gradient(y) * 5.0) + fnp.sum(softplus(x) * x)
+
+    a = np.linspace(-2.0, 2.0, 7)
+    want = fg.grad(program)(a)
+    got = fg.grad(program)(device.put(a))
+    device.close(got, want, "grad through checkpoint and custom rules")
+    device.close(fg.jacfwd(lambda x: softplus(x) * x)(device.put(a)),
+                 fg.jacfwd(lambda x: softplus(x) * x)(a), "jacfwd through custom_jvp")
+    device.close(fg.jacrev(lambda x: clip_gradient(fnp.sin(x)) * 3.0)(device.put(a)),
+                 fg.jacrev(lambda x: clip_gradient(fnp.sin(x)) * 3.0)(a), "jacrev through custom_vjp")
+    # Analytic: sigmoid(x) * x + softplus(x) where the clipped part adds 5 * clip(...)=1.
+    for dev in ("cpu", "cuda"):
+        x = fg.tensor(a, device=dev, requires_grad=True)
+        y = Cube.apply(x)
+        assert y.device.type == dev and type(y.grad_fn).__name__ == "CubeBackward"
+        (fg.checkpoint(block)(y) * 2.0).sum().backward()
+        x3 = a ** 3
+        expected = 2 * (np.cos(x3) - np.sin(x3)) * np.exp(-x3) * 3 * a ** 2
+        got_grad = x.grad
+        if dev == "cuda":
+            device.close(got_grad, expected, "autograd.Function + checkpoint")
+        else:
+            np.testing.assert_allclose(got_grad.numpy(), expected, rtol=1e-12)
+    x = fg.tensor(a, device="cuda", requires_grad=True)
+    (gx,) = fg.autograd.grad(Cube.apply(x).sum(), x)
+    device.close(gx, 3 * a ** 2, "autograd.grad of a Function")
+
+
+def test_dlpack_on_the_device(device: Device) -> None:
+    raw = device.put(np.arange(6.0).reshape(2, 3))
+    t = fg.from_dlpack(raw)
+    assert t.is_cuda and t.dtype == fg.float64 and not t.requires_grad
+    device.close(t, np.arange(6.0).reshape(2, 3), "from_dlpack")
+    raw[0, 0] = 42.0  # one memory
+    assert t[0, 0].item() == 42.0
+    u = fg.from_dlpack(t)  # a device Tensor through DLPack
+    assert u.is_cuda and u[0, 0].item() == 42.0
+    assert t.__dlpack_device__() == (2, 0)
+    back = device.module.from_dlpack(t)  # the device library reads the Tensor in place
+    assert backend.namespace(back) is device.module
+    back[1, 2] = -1.0
+    assert t[1, 2].item() == -1.0
+    with pytest.raises(RuntimeError, match="Can't export tensors that require gradient"):
+        t.clone().requires_grad_().__dlpack__()

@@ -16,6 +16,7 @@ from typing import Any, Callable, Literal, TypeAlias, get_args
 
 import numpy as np
 
+from .. import backend as _backend
 from .. import ops
 from ..ops import stats as _stats
 from ..tensor import Tensor, _from_array
@@ -694,12 +695,20 @@ def _weighted_positions(qf: Array, counts: Array, wd: Array, order: Array, skip_
     return lo, lo, np.zeros(lo.shape)
 
 
+def _host(a: Any) -> Any:
+    """A device array's host copy (for the small arrays of sort positions); else as is."""
+    return a.get() if _backend.is_cuda_array(a) else a
+
+
 def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _QuantileMethod,
               keepdims: bool, weights: ArrayLike | None, skip_nan: bool, scale: float) -> Any:
     """The composite behind median, percentile and quantile (and their nan-versions)."""
     a = _arr(a)
     ad = _data(a)
-    qd = np.asarray(_data(q))
+    xp = _backend.namespace(ad)
+    # q, the slice counts and the sort positions are small: worked out on the host; the
+    # data, its sort order and the interpolation stay on its device.
+    qd = np.asarray(_host(_data(q)))
     if method not in _METHODS:
         raise ValueError(f"{method!r} is not a valid method. Use one of: {_METHODS}")
     if ad.dtype.kind == "c":
@@ -709,7 +718,7 @@ def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _Quanti
         fn = {"median": np.median, "nanmedian": np.nanmedian}.get(name)
         if fn is not None:
             return _wrap(fn(ad, axis=axis, keepdims=keepdims))
-        return _wrap(getattr(np, name)(ad, qd, axis=axis, method=method, keepdims=keepdims,
+        return _wrap(getattr(np, name)(ad, qd if xp is np else xp.asarray(qd), axis=axis, method=method, keepdims=keepdims,
                                        **_given(weights=None if weights is None else _data(weights))))
     q01 = qd.astype(np.float64) / scale
     if not (np.all(q01 >= 0) and np.all(q01 <= 1)):
@@ -733,14 +742,14 @@ def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _Quanti
     x = ops.reshape(_cast(x, out_dtype), (slices, n))
     xd = _data(x)
     nan = np.isnan(xd)
-    counts = n - np.sum(nan, axis=1) if skip_nan else np.full(slices, n)
+    counts = _host(n - np.sum(nan, axis=1)) if skip_nan else np.full(slices, n)
     order = np.argsort(xd, axis=1, kind="stable")  # NaNs last
     qf = q01.reshape(-1)
 
     if weights is None:
         lo, hi, gamma = _positions(qf, counts, method)
     else:
-        wd = np.asarray(_data(weights), dtype=np.float64)
+        wd = np.asarray(_host(_data(weights)), dtype=np.float64)
         if wd.shape != ad.shape:
             if axis is None:
                 raise TypeError("Axis must be specified when shapes of a and weights differ.")
@@ -752,12 +761,16 @@ def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _Quanti
         if np.any(wd < 0):
             raise ValueError("Weights must be non-negative.")
         wd = np.transpose(wd, perm).reshape(slices, n)
-        lo, hi, gamma = _weighted_positions(qf, counts, wd, order, skip_nan, nan)
+        lo, hi, gamma = _weighted_positions(qf, counts, wd, _host(order), skip_nan, _host(nan))
 
     # Slices whose result is NaN: zeroed first, so that no NaN reaches any derivative.
-    bad = counts == 0 if skip_nan else np.any(nan, axis=1)
+    bad = counts == 0 if skip_nan else _host(np.any(nan, axis=1))
+    if xp is not np:
+        bad_here, gamma = xp.asarray(bad), xp.asarray(gamma)
+    else:
+        bad_here = bad
     if bad.any():
-        x = ops.where(bad[:, None], 0, x)
+        x = ops.where(bad_here[:, None], 0, x)
     rows = np.arange(slices)[None, :]
     below = ops.getitem(x, (rows, order[rows, lo]))
     gamma = gamma.astype(out_dtype)
@@ -767,6 +780,8 @@ def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _Quanti
         slope = counts + 1 - alpha - beta
         at = q01.reshape(-1, 1) * slope + alpha - 1  # the unclipped positions
         slope = np.where((at >= 0) & (at <= counts - 1), slope / scale, 0).astype(out_dtype)
+        if xp is not np:
+            slope = xp.asarray(slope)
         qcol = ops.reshape(q, (qf.size, 1))
         gamma = ops.add(gamma, ops.mul(ops.sub(qcol, _data(qcol)), slope))
     if q_moves or np.any(gamma != 0):
@@ -777,7 +792,7 @@ def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _Quanti
     if bad.any():
         if skip_nan:
             warnings.warn("All-NaN slice encountered", RuntimeWarning, stacklevel=3)
-        r = ops.where(bad[None, :], np.nan, r)
+        r = ops.where(bad_here[None, :], np.nan, r)
     kept = tuple(1 if i in axes else s for i, s in enumerate(ad.shape)) if keepdims else rest_shape
     r = ops.reshape(r, qd.shape + kept)
     return r if isinstance(r, Tensor) else _wrap(r)  # a Tensor q or weights: a Tensor result
@@ -786,7 +801,8 @@ def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _Quanti
 def _lerp(below: Any, above: Any, gamma: Any) -> Any:
     """below + (above - below) gamma, written as NumPy does (exact at gamma = 0 and 1)."""
     step = ops.sub(above, below)
-    upper = np.asarray(_data(gamma)) >= 0.5
+    g = _data(gamma)
+    upper = (g if _backend.is_cuda_array(g) else np.asarray(g)) >= 0.5
     near_below = ops.add(below, ops.mul(step, gamma))
     if not upper.any():
         return near_below
