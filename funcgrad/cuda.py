@@ -10,16 +10,27 @@ import functools
 import importlib.util
 from typing import Any
 
+from . import backend
+
 __all__ = ["is_available", "device_count", "current_device", "synchronize", "get_device_name"]
 
 
 def _cupy() -> Any:
-    """The cupy module, or None where it is not installed."""
-    if importlib.util.find_spec("cupy") is None:
+    """The CUDA array module in use (CuPy, or a stand-in set by ``backend.use_cuda_module``),
+    or None where CuPy is not installed."""
+    in_use = backend._cuda_module
+    if in_use is not None:
+        return in_use
+    if not _cupy_installed():
         return None
     import cupy
 
     return cupy
+
+
+@functools.lru_cache(maxsize=None)
+def _cupy_installed() -> bool:
+    return importlib.util.find_spec("cupy") is not None
 
 
 @functools.lru_cache(maxsize=None)
