@@ -835,7 +835,19 @@ class Tensor:
         return self._inplace(_ops.fill, value)
 
     def copy_(self, src: ArrayLike) -> Tensor:
-        """Copy ``src`` (broadcast to this shape) into this Tensor in place."""
+        """Copy ``src`` (broadcast to this shape) into this Tensor in place; ``src`` may be
+        on another device (copied over, its gradient sent back, as in PyTorch).
+
+        Examples
+        --------
+        >>> import funcgrad as fg
+        >>> fg.zeros(3).copy_(fg.tensor([1.0, 2.0, 3.0]))
+        tensor([1., 2., 3.])
+        """
+        src_data = src._data if isinstance(src, Tensor) else src
+        if (_backend.namespace(src_data) is not _backend.namespace(self._data)
+                and hasattr(src_data, "shape")):
+            src = _ops.to_device(src, self.device)
         return self._inplace(_ops.copy_from, src)
 
     def __iadd__(self, other: ArrayLike) -> Tensor:

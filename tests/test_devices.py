@@ -391,6 +391,23 @@ def test_indexing_and_in_place_ops_with_gradients(device: Device) -> None:
     device.close(dx.grad, np.zeros((3, 4)), "zero_")
 
 
+def test_copy_across_devices_sends_the_gradient_back(device: Device) -> None:
+    a = np.array([1.0, -2.0, 3.0])
+    src = fg.tensor(a, requires_grad=True)
+    dst = fg.zeros(3, dtype=fg.float64, device="cuda")
+    dst.copy_(src)
+    assert dst.is_cuda and dst.requires_grad and dst.grad_fn is not None
+    (dst * dst).sum().backward()
+    assert src.grad.device.type == "cpu"
+    np.testing.assert_allclose(src.grad.numpy(), 2 * a)
+    back = fg.zeros(3, dtype=fg.float64)
+    dsrc = fg.tensor(a, device="cuda", requires_grad=True)
+    back.copy_(dsrc).pow(3).sum().backward()
+    assert back.device.type == "cpu"
+    device.close(dsrc.grad, 3 * a ** 2, "gradient back to the device")
+    device.close(fg.zeros(3, device="cuda").copy_(np.arange(3.0)), np.arange(3.0), "from NumPy")
+
+
 def test_retain_grad_hooks_and_no_grad(device: Device) -> None:
     seen: dict[str, list[Any]] = {"cpu": [], "cuda": []}
 
@@ -700,3 +717,70 @@ def test_dlpack_on_the_device(device: Device) -> None:
     assert t[1, 2].item() == -1.0
     with pytest.raises(RuntimeError, match="Can't export tensors that require gradient"):
         t.clone().requires_grad_().__dlpack__()
+
+
+def _set_items(x: fg.Tensor, dev: str) -> fg.Tensor:
+    y = x * 1.0
+    y[[0, 2]] = 0.0
+    y[np.array([1])] = x[3:4] * 2
+    y[y < -0.5] = fg.tensor(1.0, dtype=fg.float64, device=dev)
+    return y
+
+
+_B = np.random.default_rng(9).uniform(0.1, 0.9, (4, 5))
+
+_API_CASES: dict[str, Any] = {
+    "pad": lambda x, d, F: F.pad(x, (1, 2)),
+    "pad reflect": lambda x, d, F: F.pad(x.reshape(1, 4, 5), (1, 2), mode="reflect"),
+    "kl_div": lambda x, d, F: F.kl_div(F.log_softmax(x, 1), fg.tensor(_B, device=d), reduction="batchmean"),
+    "huber": lambda x, d, F: F.huber_loss(x, fg.tensor(_B, device=d)),
+    "smooth_l1": lambda x, d, F: F.smooth_l1_loss(x, fg.tensor(_B, device=d), beta=0.5),
+    "l1": lambda x, d, F: F.l1_loss(x, fg.tensor(_B, device=d)),
+    "gaussian_nll": lambda x, d, F: F.gaussian_nll_loss(x, fg.tensor(_B, device=d), fg.tensor(_B, device=d)),
+    "bce weight": lambda x, d, F: F.binary_cross_entropy(x.sigmoid(), fg.tensor(_B, device=d),
+                                                          weight=fg.tensor(_B, device=d)),
+    "softmax dtype": lambda x, d, F: F.softmax(x, 1, dtype=fg.float32),
+    "activations": lambda x, d, F: (F.selu(x) + F.celu(x) + F.mish(x) + F.hardswish(x)
+                                    + F.hardsigmoid(x) + F.softsign(x) + F.relu6(x)),
+    "inplace relu": lambda x, d, F: F.relu(x * 1.0, inplace=True),
+    "cross_entropy ignore_index": lambda x, d, F: F.cross_entropy(x, fg.tensor([0, -100, 2, 1], device=d)),
+    "cross_entropy 3-d": lambda x, d, F: F.cross_entropy(
+        x.reshape(2, 2, 5), fg.tensor([[0, 1, 1, 0, 1], [1, 1, 0, 0, 0]], device=d)),
+    "nll_loss unbatched": lambda x, d, F: F.nll_loss(x[0], fg.tensor(2, device=d)),
+    "cat/stack": lambda x, d, F: fg.cat([x, x * 2]).sum() + fg.stack([x, x]).mean(),
+    "where": lambda x, d, F: fg.where(x > 0, x, x * 0.1),
+    "max/min over dim": lambda x, d, F: x.max(1).values + x.min(1)[0] + x.argmax(1) + x.argmin(0).sum(),
+    "list and array keys": lambda x, d, F: x[[0, 2]].sum() + x[:, [1, 1]].sum() + x[np.array([1, 3])].sum(),
+    "setitem": lambda x, d, F: _set_items(x, d),
+    "squeeze/permute/view": lambda x, d, F: x.unsqueeze(0).permute(2, 1, 0).contiguous().view(-1),
+    "mean dtype, var correction": lambda x, d, F: x.var(1, correction=0) + x.std(0).sum() + x.mean(dtype=fg.float64),
+    "copy_ and clone": lambda x, d, F: fg.zeros(4, 5, dtype=fg.float64, device=d).copy_(x) * x.clone(),
+    "type_as/expand_as": lambda x, d, F: x.type_as(x) * fg.ones(5, device=d).expand_as(x),
+    "norm p": lambda x, d, F: x.norm(p=3, dim=1),
+    "softmax functions": lambda x, d, F: fg.softmax(x, 1) + fg.log_softmax(x, 0),
+    "cumprod/logsumexp": lambda x, d, F: x.cumprod(1) + x.logsumexp(0),
+    "dot/mm/matmul": lambda x, d, F: x[0].dot(x[1]) + x.mm(x.T).sum() + fg.matmul(x, x[0]).sum(),
+    "complex": lambda x, d, F: (x * (1 + 2j)).abs() + (x * 1j).exp().real + (x + 1j).angle(),
+    "pow/square/reciprocal": lambda x, d, F: x.square() + x.pow(3) + (x.abs() + 1).reciprocal() + 2.0 ** x,
+    "round/floor/ceil/sign": lambda x, d, F: x * (x.round() + x.floor() + x.ceil() + x.sign()),
+    "comparisons": lambda x, d, F: x * ((x > 0) & (x.abs() <= 1)) + x * x.isfinite(),
+}
+
+
+@pytest.mark.parametrize("what", sorted(_API_CASES))
+def test_tensor_and_functional_api_on_the_device(device: Device, what: str) -> None:
+    import funcgrad.nn.functional as F
+
+    a = np.random.default_rng(10).standard_normal((4, 5))
+    results = []
+    for dev in ("cpu", "cuda"):
+        x = fg.tensor(a, device=dev, requires_grad=True)
+        out = _API_CASES[what](x, dev, F)
+        assert out.device.type == dev, what
+        total = out.sum() if out.dtype.is_floating_point or out.dtype.is_complex else out.float().sum()
+        (total.real if total.dtype.is_complex else total).backward()
+        results.append((out, x.grad))
+    (c_out, c_grad), (d_out, d_grad) = results
+    assert d_out.dtype == c_out.dtype and d_out.shape == c_out.shape
+    device.close(d_out.detach(), c_out.detach(), f"{what}: value")
+    device.close(d_grad, c_grad, f"{what}: gradient")
