@@ -102,6 +102,10 @@ def _unary(name: str) -> Any:
     return op
 
 
+# How NumPy reads another object's memory without __array__; CuPy arrays expose none.
+_HOST_PROTOCOLS = frozenset({"__array_interface__", "__array_struct__", "__buffer__"})
+
+
 class FakeDeviceArray:
     """An array "on the device" (see the module docstring)."""
 
@@ -179,6 +183,9 @@ class FakeDeviceArray:
         return self._a.tolist()
 
     def __getattr__(self, name: str) -> Any:
+        if name in _HOST_PROTOCOLS:
+            # NumPy would read the memory through these: a CuPy array has none of them.
+            raise AttributeError(name)
         # Methods (reshape, astype, sum, transpose, ...) run on the data, results wrapped.
         attr = getattr(self._a, name)
         if not callable(attr):

@@ -784,3 +784,81 @@ def test_tensor_and_functional_api_on_the_device(device: Device, what: str) -> N
     assert d_out.dtype == c_out.dtype and d_out.shape == c_out.shape
     device.close(d_out.detach(), c_out.detach(), f"{what}: value")
     device.close(d_grad, c_grad, f"{what}: gradient")
+
+
+# ---- every funcgrad.numpy function that takes one or two plain arrays --------------------
+
+_SWEEP_A = np.random.default_rng(12).uniform(0.1, 0.9, (4, 5))
+_SWEEP_B = np.random.default_rng(13).uniform(0.1, 0.9, (4, 5))
+_SWEEP_ARGS: tuple[tuple[Any, ...], ...] = ((_SWEEP_A,), (_SWEEP_A, _SWEEP_B), (_SWEEP_A, 1), (_SWEEP_A, 0.5))
+
+
+def _host_value(v: Any) -> Any:
+    if isinstance(v, fg.Tensor):
+        v = v._data
+    if isinstance(v, (tuple, list)):
+        return [_host_value(u) for u in v]
+    return v
+
+
+def _sweep_cases() -> list[Any]:
+    """(name, arguments) for each function that the CPU runs on one of the argument lists
+    (NumPy's scalar types, which it re-exports, are not functions of arrays)."""
+    import warnings
+
+    cases = []
+    for name in sorted(n for n in dir(fnp) if not n.startswith("_")):
+        f = getattr(fnp, name)
+        if not callable(f) or isinstance(f, type):
+            continue
+        for k, args in enumerate(_SWEEP_ARGS):
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    out = _host_value(f(*args))
+            except Exception:  # noqa: BLE001 - not a signature for these arguments
+                continue
+            leaves = out if isinstance(out, list) else [out]
+            if all(isinstance(v, (np.ndarray, np.generic, int, float, bool)) for v in leaves):
+                cases.append(pytest.param(name, k, id=name))
+            break
+    return cases
+
+
+@pytest.mark.parametrize("name, k", _sweep_cases())
+def test_every_numpy_function_of_plain_arrays_on_the_device(device: Device, name: str, k: int) -> None:
+    import warnings
+
+    f = getattr(fnp, name)
+    args = _SWEEP_ARGS[k]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        want = f(*args)
+        got = f(*device.put(args))
+    wants, gots = (want, got) if isinstance(want, (tuple, list)) else ((want,), (got,))
+    assert len(gots) == len(wants)
+    for w, g in zip(wants, gots):
+        w = _host_value(w)
+        if isinstance(w, np.ndarray):  # arrays in, arrays out on the device (scalars may be 0-d)
+            device.close(g, w, f"{name}: value")
+        elif isinstance(g, (fg.Tensor,)) or backend.is_cuda_array(g):
+            device.close(g, np.asarray(w), f"{name}: value")
+        else:
+            assert g == w, name
+
+    def total(x: Any, *rest: Any) -> Any:
+        out = f(x, *rest)
+        if isinstance(out, (tuple, list)):
+            out = out[0]
+        if getattr(getattr(out, "dtype", None), "kind", "") not in ("f", "c"):
+            return fnp.sum(x * 0.0)
+        return fnp.sum(fnp.real(out))
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        try:
+            g_want = fg.grad(total)(*args)
+        except Exception:  # noqa: BLE001 - not differentiable on the CPU either
+            return
+        g_got = fg.grad(total)(*device.put(args))
+    device.close(g_got, g_want, f"{name}: gradient")

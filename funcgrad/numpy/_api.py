@@ -13,6 +13,8 @@ from typing_extensions import TypeAlias
 from .. import ops
 from .._typing import Array, ArrayLike, Axis, DTypeLike, Shape
 from ..tensor import Tensor
+from ..backend import namespace
+from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
 __all__ = [
@@ -189,6 +191,11 @@ def array(object: ArrayLike, dtype: DTypeLike = None, *, copy: bool | None = Tru
     tensor([2., 4.], grad_fn=<StackBackward0>)
     """
     if not _has_tensor(object):
+        xp = namespace(object)
+        if xp is not np:  # a device array stays on its device (NumPy could not read it)
+            out = xp.asarray(object, dtype=dtype) if copy is None else xp.array(
+                object, dtype=dtype, copy=copy)
+            return out.reshape((1,) * (ndmin - out.ndim) + out.shape) if ndmin > out.ndim else out
         return np.array(object, dtype=dtype, copy=copy, order=order, subok=subok, ndmin=ndmin)
     if isinstance(object, Tensor):
         out = ops.clone(object) if copy else object
@@ -205,27 +212,33 @@ def asarray(a: ArrayLike, dtype: DTypeLike = None, order: _Order = None, *,
             like: ArrayLike = None, copy: bool | None = None) -> Any:
     """``a`` as an array: Tensors (and lists of them) stay on the tape, without a copy."""
     if not _has_tensor(a):
-        return np.asarray(a, dtype=dtype, order=order)
+        xp = namespace(a)
+        return np.asarray(a, dtype=dtype, order=order) if xp is np else xp.asarray(a, dtype=dtype)
     return array(a, dtype=dtype, copy=False)
 
 
-def _like_shape_dtype(a: ArrayLike, dtype: DTypeLike) -> tuple[Shape, DTypeLike]:
-    data = a._data if isinstance(a, Tensor) else np.asarray(a)
-    return data.shape, (data.dtype if dtype is None else dtype)
+def _like_shape_dtype(a: ArrayLike, dtype: DTypeLike) -> tuple[Shape, DTypeLike, Any]:
+    """Shape, dtype and array module (NumPy, or CuPy for device data: the result goes
+    where ``a`` is, as NumPy's own ``zeros_like`` of a CuPy array does) of ``a``."""
+    data = a._data if isinstance(a, Tensor) else a
+    xp = namespace(data)
+    if xp is np:
+        data = np.asarray(data)
+    return data.shape, (data.dtype if dtype is None else dtype), xp
 
 
 def zeros_like(a: ArrayLike, dtype: DTypeLike = None, order: _Order = "K", subok: bool = True,
                shape: int | Sequence[int] | None = None) -> Array:
     """Zeros with the shape and dtype of ``a`` (a constant)."""
-    s, d = _like_shape_dtype(a, dtype)
-    return np.zeros(s if shape is None else shape, d)
+    s, d, xp = _like_shape_dtype(a, dtype)
+    return xp.zeros(s if shape is None else shape, d)
 
 
 def ones_like(a: ArrayLike, dtype: DTypeLike = None, order: _Order = "K", subok: bool = True,
               shape: int | Sequence[int] | None = None) -> Array:
     """Ones with the shape and dtype of ``a`` (a constant)."""
-    s, d = _like_shape_dtype(a, dtype)
-    return np.ones(s if shape is None else shape, d)
+    s, d, xp = _like_shape_dtype(a, dtype)
+    return xp.ones(s if shape is None else shape, d)
 
 
 def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: _Order = "K", subok: bool = True,
@@ -237,8 +250,8 @@ def empty_like(a: ArrayLike, dtype: DTypeLike = None, order: _Order = "K", subok
 def full_like(a: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None, order: _Order = "K",
               subok: bool = True, shape: int | Sequence[int] | None = None) -> Array:
     """``fill_value`` with the shape and dtype of ``a`` (a constant)."""
-    s, d = _like_shape_dtype(a, dtype)
-    return np.full(s if shape is None else shape, fill_value, d)
+    s, d, xp = _like_shape_dtype(a, dtype)
+    return xp.full(s if shape is None else shape, _data(fill_value), d)
 
 
 def shape(a: ArrayLike) -> Shape:

@@ -19,6 +19,7 @@ from numpy.lib.array_utils import normalize_axis_index
 from .. import ops
 from ..ops import products as _products
 from .._typing import ArrayLike
+from ._arrays import array_of, operand
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
@@ -31,14 +32,15 @@ def _any_tensor(*args: object) -> bool:
 
 
 def _operand(a: ArrayLike) -> Any:
-    """A Tensor as is; anything else as an array."""
-    return a if isinstance(a, Tensor) else np.asarray(a)
+    """A Tensor (or device array) as is; anything else as an array."""
+    return operand(a)
 
 
 
 
 def _dtype(a: ArrayLike) -> np.dtype[Any]:
-    return a._data.dtype if isinstance(a, Tensor) else np.asarray(a).dtype
+    dtype: np.dtype[Any] = array_of(a).dtype
+    return dtype
 
 
 def _no_out(out: object, name: str) -> None:
@@ -77,10 +79,10 @@ def dot(a: ArrayLike, b: ArrayLike, out: None = None) -> Any:
     _no_out(out, "dot")
     if not _any_tensor(a, b):
         return np.dot(a, b)
-    a, b = _operand(a), _operand(b)
     sa, sb = _shape(a), _shape(b)
     if not sa or not sb:
-        return ops.mul(a, b)
+        return ops.mul(a, b)  # numbers as they are: they mix with arrays on any device
+    a, b = _operand(a), _operand(b)
     k = len(sb) - 1 if len(sb) == 1 else len(sb) - 2
     if sa[-1] != sb[k]:
         raise ValueError(
@@ -368,7 +370,7 @@ def cross(a: ArrayLike, b: ArrayLike, axisa: int = -1, axisb: int = -1, axisc: i
 
 
 def _conj(x: Any) -> Any:
-    data = x._data if isinstance(x, Tensor) else np.asarray(x)
+    data = array_of(x)
     return ops.conj(x) if data.dtype.kind == "c" else x
 
 

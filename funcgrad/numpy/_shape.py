@@ -21,6 +21,8 @@ from typing_extensions import TypeAlias
 from .. import ops
 from .._typing import ArrayLike, Axis, DTypeLike
 from ..ops import joining
+from ..backend import namespace
+from ._arrays import array_of, host, operand
 from ..tensor import Tensor, _from_array
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ._api import _Casting
@@ -54,13 +56,14 @@ def _arr(a: ArrayLike) -> Any:
     """A Tensor as is, nested lists holding Tensors stacked on the tape, else a NumPy array."""
     if isinstance(a, Tensor):
         return a
-    return _asarray(a) if _has_tensor(a) else np.asarray(a)
+    return _asarray(a) if _has_tensor(a) else operand(a)
 
 
 
 
 def _dtype(a: ArrayLike) -> np.dtype[Any]:
-    return a._data.dtype if isinstance(a, Tensor) else np.asarray(a).dtype
+    dtype: np.dtype[Any] = array_of(a).dtype
+    return dtype
 
 
 def _no_out(out: object, name: str) -> None:
@@ -659,7 +662,7 @@ def repeat(a: ArrayLike, repeats: ArrayLike, axis: int | None = None) -> Any:
         return np.repeat(a, repeats, axis)
     if isinstance(repeats, Tensor):
         repeats = repeats._data
-    counts: Any = np.asarray(repeats)  # then an int or a tuple of them, as joining.repeat takes
+    counts: Any = np.asarray(host(repeats))  # then an int or a tuple of them, as joining.repeat takes
     if counts.dtype.kind not in "iub":
         raise TypeError(
             f"Cannot cast array data from {counts.dtype!r} to dtype('int64') according to the rule 'safe'"
@@ -952,8 +955,9 @@ def _triangle(m: Any, k: int, upper: bool) -> Any:
     # Below or on the (k-1)-th diagonal for triu, the k-th for tril. N and M are passed as
     # NumPy's triu passes them (N alone, for an N by N mask, when m is 1-D), which NumPy's
     # stubs cannot match.
-    mask = np.tri(*shape[-2:], k=k - 1 if upper else k, dtype=bool)  # type: ignore[call-overload]
-    zero = np.zeros(1, dtype=_dtype(m))
+    xp = namespace(array_of(m))  # the mask where m is
+    mask = xp.tri(*shape[-2:], k=k - 1 if upper else k, dtype=bool)
+    zero = xp.zeros(1, dtype=_dtype(m))
     if upper:  # zero below the k-th diagonal
         return ops.where(mask, zero, m)
     return ops.where(mask, m, zero)

@@ -19,6 +19,8 @@ import numpy as np
 from .. import backend as _backend
 from .. import ops
 from ..ops import stats as _stats
+from ..backend import is_cuda_array
+from ._arrays import array_of, host as _host, operand
 from ..tensor import Tensor, _from_array
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from .._typing import Array, ArrayLike, Axis, DTypeLike
@@ -71,12 +73,12 @@ def _axis_arg(axis: Axis | list[int]) -> Axis:
 
 
 def _is_inexact(a: ArrayLike) -> bool:
-    return np.asarray(_data(a)).dtype.kind in "fc"
+    return array_of(a).dtype.kind in "fc"
 
 
 def _arr(a: ArrayLike) -> Any:
-    """A Tensor as is; anything else as an array."""
-    return a if isinstance(a, Tensor) else np.asarray(a)
+    """A Tensor (or device array) as is; anything else as an array."""
+    return operand(a)
 
 
 def _cast(a: ArrayLike, dtype: DTypeLike) -> Any:
@@ -92,7 +94,7 @@ def _as_float(a: Any) -> Any:
 def _wrap(value: ArrayLike) -> Tensor:
     """A NumPy result as a Tensor that records nothing (for inputs that cannot have a
     gradient, such as integer Tensors)."""
-    return _from_array(np.asarray(value))
+    return _from_array(value if is_cuda_array(value) else np.asarray(value))
 
 
 def _kept_mask(xd: Array, where: ArrayLike, skip_nan: bool) -> Array | None:
@@ -104,7 +106,7 @@ def _kept_mask(xd: Array, where: ArrayLike, skip_nan: bool) -> Array | None:
         if nan.any():
             mask = ~nan
     if where is not True and where is not None:
-        w = np.broadcast_to(np.asarray(_data(where), dtype=bool), xd.shape)
+        w = np.broadcast_to(array_of(where).astype(bool, copy=False), xd.shape)
         mask = w if mask is None else mask & w
     return mask
 
@@ -485,7 +487,7 @@ def average(a: ArrayLike, axis: Axis = None, weights: ArrayLike | None = None,
         avg_d = _data(avg)
         scale = avg_d.dtype.type(ad.size / builtins.max(avg_d.size, 1))
         return avg, _wrap(np.full(avg_d.shape, scale, dtype=avg_d.dtype))
-    wd = np.asarray(_data(weights))
+    wd = array_of(weights)
     axes = None if axis is None else _axes_tuple(axis, ad.ndim, "average")
     w = weights
     if ad.shape != wd.shape:
@@ -693,11 +695,6 @@ def _weighted_positions(qf: Array, counts: Array, wd: Array, order: Array, skip_
     lo = np.sum(cdf[None, :, :] < qf[:, None, None], axis=-1)
     lo = np.minimum(lo, np.maximum(counts - 1, 0))
     return lo, lo, np.zeros(lo.shape)
-
-
-def _host(a: Any) -> Any:
-    """A device array's host copy (for the small arrays of sort positions); else as is."""
-    return a.get() if _backend.is_cuda_array(a) else a
 
 
 def _quantile(name: str, a: ArrayLike, q: ArrayLike, axis: Axis, method: _QuantileMethod,

@@ -17,6 +17,7 @@ import numpy as np
 from .. import ops
 from .._typing import ArrayLike, DTypeLike
 from ..ops import ufuncs as _u
+from ._arrays import array_of
 from ..tensor import Tensor, _from_array
 
 # Listed here, not collected by the factories below, so that type checkers see the names.
@@ -162,7 +163,7 @@ def _loop_inputs(ufunc: np.ufunc, *args: ArrayLike) -> tuple[Any, ...]:
         elif isinstance(a, (int, float, complex)):
             dtypes.append(type(a))  # a Python number is weakly typed (NEP 50)
         else:
-            dtypes.append(np.asarray(a).dtype)
+            dtypes.append(array_of(a).dtype)
     key = (ufunc, tuple(dtypes))
     loop = _LOOPS.get(key)
     if loop is None:
@@ -591,7 +592,7 @@ def _nograd(numpy_fn: Callable[..., Any], name: str, summary: str,
         if isinstance(x, Tensor):
             if kwargs.get("out") is not None:
                 raise _no_out(name)
-            return _from_array(np.asarray(numpy_fn(x._data, *args, **kwargs)))
+            return _from_array(array_of(numpy_fn(x._data, *args, **kwargs)))
         return numpy_fn(x, *args, **kwargs)
 
     fn.__name__ = fn.__qualname__ = name

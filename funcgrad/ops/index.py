@@ -74,7 +74,13 @@ def _indexed(x: Array, key: tuple[Any, ...], nb: int) -> Array:
 
 def _indexed_shape(x_shape: Shape, key: tuple[Any, ...]) -> Shape:
     dummy = np.broadcast_to(np.empty((), dtype=np.int8), x_shape)
-    shape: Shape = dummy[key].shape
+    try:
+        shape: Shape = dummy[key].shape
+    except TypeError:  # a device index array: NumPy may not read it; index on its device
+        xp = next((namespace(k) for k in key if _backend.is_cuda_array(k)), None)
+        if xp is None:
+            raise
+        shape = xp.broadcast_to(xp.empty((), dtype=np.int8), x_shape)[key].shape
     return shape
 
 
