@@ -267,7 +267,10 @@ class Tensor:
 
     @data.setter
     def data(self, value: ArrayLike) -> None:
-        self._data = value._data if isinstance(value, Tensor) else np.asarray(value)
+        if isinstance(value, Tensor):
+            self._data = value._data
+        else:
+            self._data = value if _backend.is_cuda_array(value) else np.asarray(value)
 
     @property
     def grad(self) -> Tensor | None:
@@ -1304,7 +1307,8 @@ _INPLACE_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div":
 def _true_division_operands(self: Tensor, other: ArrayLike) -> tuple[Tensor, ArrayLike]:
     """True division of integers gives the default float dtype, as in PyTorch."""
     if self._data.dtype.kind in "iub":
-        other_kind = other._data.dtype.kind if isinstance(other, Tensor) else np.asarray(other).dtype.kind
+        other_data = other._data if isinstance(other, Tensor) else other
+        other_kind = (other_data if hasattr(other_data, "dtype") else np.asarray(other_data)).dtype.kind
         if other_kind in "iub" or type(other) is float:
             self = self.to(_backend.get_default_dtype())
     return self, other

@@ -786,6 +786,67 @@ def test_tensor_and_functional_api_on_the_device(device: Device, what: str) -> N
     device.close(d_grad, c_grad, f"{what}: gradient")
 
 
+def test_autograd_tools_on_the_device(device: Device) -> None:
+    from funcgrad.autograd import functional as AF
+
+    a = np.array([0.5, -1.0, 2.0])
+
+    def leaf() -> fg.Tensor:
+        return fg.tensor(a, device="cuda", requires_grad=True)
+
+    assert fg.autograd.gradcheck(lambda t: (t.sin() * t).sum(), (leaf(),))
+    assert fg.autograd.gradgradcheck(lambda t: t.sin() * t, (leaf(),))
+    # A wrong rule is caught on the device too.
+    assert not fg.autograd.gradcheck(lambda t: fg.checkpoint(lambda u: u * 2.0)(t) + _WrongSquare.apply(t),
+                                     (leaf(),), raise_exception=False)
+    with fg.autograd.detect_anomaly():
+        x = leaf()
+        (x.sin() * 2).sum().backward()
+    device.close(x.grad, 2 * np.cos(a), "gradient under detect_anomaly")
+    with fg.autograd.detect_anomaly(), pytest.raises(RuntimeError, match="'SqrtBackward0' returned inf"):
+        x = leaf()
+        (x - x.detach()).sqrt().sum().backward()  # sqrt'(0) = inf
+    f = lambda t: t.sin() * t  # noqa: E731
+    device.close(AF.jacobian(f, leaf()), np.diag(np.cos(a) * a + np.sin(a)), "autograd.functional.jacobian")
+    device.close(AF.hessian(lambda t: f(t).sum(), leaf()), np.diag(2 * np.cos(a) - a * np.sin(a)), "hessian")
+    device.close(AF.hvp(lambda t: f(t).sum(), leaf(), fg.ones(3, dtype=fg.float64, device="cuda"))[1],
+                 2 * np.cos(a) - a * np.sin(a), "hvp")
+    # Tensor.data accepts device arrays; integer division by a device array gives floats.
+    x = leaf()
+    x.data = device.put(np.ones(3))
+    device.close(x, np.ones(3), "data setter")
+    device.close(fg.tensor([1, 2], device="cuda") / device.put(np.array([2, 4])), np.array([0.5, 0.5]),
+                 "true division of integers")
+
+
+class _WrongSquare(fg.autograd.Function):
+    @staticmethod
+    def forward(ctx: Any, x: Any) -> Any:
+        ctx.save_for_backward(x)
+        return x * x
+
+    @staticmethod
+    def backward(ctx: Any, g: Any) -> Any:
+        (x,) = ctx.saved_tensors
+        return g * x  # should be 2 g x
+
+
+def test_jacobians_through_known_diagonal_products_on_the_device(device: Device) -> None:
+    rng = np.random.default_rng(14)
+    w, v = rng.standard_normal((3, 3)), rng.standard_normal(3)
+
+    def f(x: Any, w: Any) -> Any:
+        return fnp.tanh(w @ x) * x + 2.0 * x - x * w[0]
+
+    for transform in (fg.jacrev, fg.jacfwd):
+        want = transform(f)(v, w)
+        got = transform(f)(*device.put((v, w)))
+        device.close(got, want, transform.__name__)
+    want = fg.hessian(lambda x, w: fnp.sum(f(x, w) ** 2))(v, w)
+    got = fg.hessian(lambda x, w: fnp.sum(f(x, w) ** 2))(*device.put((v, w)))
+    device.close(got, want, "hessian")
+
+
 # ---- every funcgrad.numpy function that takes one or two plain arrays --------------------
 
 _SWEEP_A = np.random.default_rng(12).uniform(0.1, 0.9, (4, 5))

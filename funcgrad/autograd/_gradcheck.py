@@ -7,6 +7,7 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
+from ..backend import is_cuda_array, namespace
 from ..tensor import Tensor, _from_array
 from .engine import grad as autograd_grad
 from .engine import run_backward
@@ -16,6 +17,15 @@ __all__ = ["gradcheck", "gradgradcheck", "GradcheckError"]
 
 class GradcheckError(RuntimeError):
     """Raised by :func:`gradcheck` when the analytical and numerical Jacobians differ."""
+
+
+def _host(a: Any) -> Any:
+    return a.get() if is_cuda_array(a) else a
+
+
+def _to_device_of(a: np.ndarray, like: Any) -> Any:
+    """The host array ``a`` on the device of ``like``."""
+    return namespace(like).asarray(a) if is_cuda_array(like) else a
 
 
 def _as_tuple(x: Any) -> tuple[Any, ...]:
@@ -35,9 +45,9 @@ def _numerical_jacobian(func: Callable[..., Any], inputs: Sequence[Any], k: int,
     for i in range(flat.size):
         orig = flat[i].item()
         flat[i] = orig + eps
-        plus = _outputs(func, inputs)[out_index]._data.astype(np.float64).reshape(-1)
+        plus = _host(_outputs(func, inputs)[out_index]._data.astype(np.float64).reshape(-1))
         flat[i] = orig - eps
-        minus = _outputs(func, inputs)[out_index]._data.astype(np.float64).reshape(-1)
+        minus = _host(_outputs(func, inputs)[out_index]._data.astype(np.float64).reshape(-1))
         flat[i] = orig
         columns.append((plus - minus) / (2 * eps))
     out_size = _outputs(func, inputs)[out_index]._data.size
@@ -50,13 +60,14 @@ def _analytical_jacobian(out: Tensor, inputs: Sequence[Any], k: int) -> np.ndarr
     x = inputs[k]
     if n == 0 or not out._requires_grad:
         return np.zeros((n, x._data.size))
-    eye = np.eye(n, dtype=out._data.dtype).reshape((n,) + out._data.shape)
+    # One-hot cotangents where the output is; the Jacobian compared on the host.
+    eye = namespace(out._data).eye(n, dtype=out._data.dtype).reshape((n,) + out._data.shape)
     (g,) = run_backward((out,), (eye,), True, False, [x._grad_fn or x._get_accumulator()],
                         accumulate=False, batched=True)
     if g is None:
         return np.zeros((n, x._data.size))
     g = g._data if isinstance(g, Tensor) else g
-    return np.asarray(g, dtype=np.float64).reshape(n, -1)
+    return np.asarray(_host(g), dtype=np.float64).reshape(n, -1)
 
 
 def gradcheck(func: Callable[..., Any], inputs: Any, *, eps: float = 1e-6, atol: float = 1e-5,
@@ -131,7 +142,8 @@ def gradgradcheck(func: Callable[..., Any], inputs: Any, grad_outputs: Any = Non
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = tuple(
-            _from_array(rng.standard_normal(o._data.shape)).requires_grad_() for o in outputs
+            _from_array(_to_device_of(rng.standard_normal(o._data.shape), o._data)).requires_grad_()
+            for o in outputs
         )
     grad_outputs = _as_tuple(grad_outputs)
     n_in = len(inputs)

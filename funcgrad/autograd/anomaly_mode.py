@@ -116,7 +116,8 @@ def check_cotangents(node: Node, grads: Sequence[Any]) -> None:
         if ct is None:
             continue
         data = ct._data if isinstance(ct, Tensor) else ct
-        if np.iscomplexobj(data) or np.issubdtype(np.asarray(data).dtype, np.floating):
+        dtype = data.dtype if hasattr(data, "dtype") else np.asarray(data).dtype  # device too
+        if dtype.kind in "fc":
             bad = "nan" if np.isnan(data).any() else ("inf" if np.isinf(data).any() else None)
             if bad is not None:
                 message = f"Function '{node.name()}' returned {bad} values in its {k}th output."
