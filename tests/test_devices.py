@@ -847,6 +847,60 @@ def test_jacobians_through_known_diagonal_products_on_the_device(device: Device)
     device.close(got, want, "hessian")
 
 
+_TA = np.random.default_rng(15).standard_normal((3, 4))
+_TV = np.random.default_rng(16).standard_normal(4)
+
+
+def _pytree_f(p: Any) -> Any:
+    return {"y": fnp.tanh(p["A"] @ p["v"]), "z": fnp.sum(p["v"] ** 2)}
+
+
+# Each takes ``put`` (host arrays to where the case runs) and returns a pytree of results.
+_TRANSFORM_CASES: dict[str, Any] = {
+    "jacrev of a pytree": lambda P: fg.jacrev(_pytree_f)({"A": P(_TA), "v": P(_TV)}),
+    "jacfwd of a pytree": lambda P: fg.jacfwd(_pytree_f)({"A": P(_TA), "v": P(_TV)}),
+    "jacrev has_aux, argnums": lambda P: fg.jacrev(lambda a, b: (fnp.sin(a @ b), fnp.sum(b)),
+                                                   argnums=(0, 1), has_aux=True)(P(_TA), P(_TV)),
+    "value_and_grad has_aux": lambda P: fg.value_and_grad(
+        lambda a, b: (fnp.sum(fnp.sin(a @ b)), a[0]), argnums=1, has_aux=True)(P(_TA), P(_TV)),
+    "linearize": lambda P: fg.linearize(lambda b: fnp.sin(P(_TA) @ b), P(_TV))[1](P(np.ones(4))),
+    "hvp": lambda P: fg.hvp(lambda b: fnp.sum(fnp.sin(P(_TA) @ b) ** 2), (P(_TV),), (P(np.ones(4)),)),
+    "vjp of a pair": lambda P: fg.vjp(lambda b: (fnp.sin(b), fnp.cos(b)), P(_TV))[1](
+        (P(np.ones(4)), P(np.arange(4.0)))),
+    "jvp of Tensors": lambda P: fg.jvp(lambda b: fnp.sin(b) * 2, (fg.tensor(P(_TV)),), (fg.tensor(P(np.ones(4))),)),
+    "grad through complex": lambda P: fg.grad(lambda b: fnp.sum(fnp.real(fnp.exp(1j * b) * b)))(P(_TV)),
+    "jacfwd of jacrev": lambda P: fg.jacfwd(fg.jacrev(lambda b: fnp.sum(fnp.sin(b) ** 3)))(P(_TV)),
+    "grad of grad": lambda P: fg.grad(lambda b: fnp.sum(fg.grad(lambda c: fnp.sum(fnp.sin(c) * b))(b)))(P(_TV)),
+    "stop_gradient": lambda P: fg.grad(lambda b: fnp.sum(fg.stop_gradient(b) * b))(P(_TV)),
+    "float32": lambda P: fg.grad(lambda b: fnp.sum(fnp.sin(b)))(P(_TV.astype(np.float32))),
+    "0-d input": lambda P: fg.grad(lambda b: fnp.sin(b) * b)(P(np.array(0.7))),
+    "jacrev chunk_size": lambda P: fg.jacrev(lambda b: fnp.sin(P(_TA) @ b), chunk_size=2)(P(_TV)),
+    "jacfwd chunk_size": lambda P: fg.jacfwd(lambda b: fnp.sin(P(_TA) @ b), chunk_size=3)(P(_TV)),
+    "jacrev holomorphic": lambda P: fg.jacrev(lambda b: fnp.exp(b) * b, holomorphic=True)(P(_TV + 1j * _TV[::-1])),
+    "jacfwd holomorphic": lambda P: fg.jacfwd(lambda b: fnp.exp(b) * b, holomorphic=True)(P(_TV + 1j * _TV[::-1])),
+}
+
+
+def _leaves(tree: Any) -> list[Any]:
+    if isinstance(tree, dict):
+        return [x for k in sorted(tree) for x in _leaves(tree[k])]
+    if isinstance(tree, (tuple, list)):
+        return [x for t in tree for x in _leaves(t)]
+    return [tree]
+
+
+@pytest.mark.parametrize("what", sorted(_TRANSFORM_CASES))
+def test_transform_options_on_the_device(device: Device, what: str) -> None:
+    want = _leaves(_TRANSFORM_CASES[what](lambda a: a))
+    got = _leaves(_TRANSFORM_CASES[what](device.put))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        if isinstance(w, (int, float)):  # a Python number from a Python-number input
+            assert g == pytest.approx(w, rel=device.rtol), what
+        else:
+            device.close(g, w, what)
+
+
 # ---- every funcgrad.numpy function that takes one or two plain arrays --------------------
 
 _SWEEP_A = np.random.default_rng(12).uniform(0.1, 0.9, (4, 5))

@@ -208,7 +208,9 @@ def mirror_tree(tree: PyTree, like: Like) -> PyTree:
 
 
 def zeros_for(value: Any, batch: Shape = ()) -> Array:
-    data = value._data if isinstance(value, Tensor) else np.asarray(value)
+    data = value._data if isinstance(value, Tensor) else value
+    if not hasattr(data, "shape") or isinstance(data, np.generic):  # numbers; device arrays as is
+        data = np.asarray(data)
     return namespace(data).zeros(tuple(batch) + data.shape, dtype=data.dtype)
 
 
