@@ -40,6 +40,18 @@ def _finish(data: Array, requires_grad: bool, device: DeviceLike) -> Tensor:
     return t
 
 
+def _made_on(device: DeviceLike, name: str, *args: Any, **kwargs: Any) -> Array:
+    """``numpy.<name>(*args, **kwargs)`` made on ``device`` itself (a constant fill need not
+    cross from the host)."""
+    dev = _device(device) if device is not None else None
+    if dev is None or dev.type != "cuda":
+        made: Array = getattr(np, name)(*args, **kwargs)
+        return made
+    cuda = _backend.cuda_module()
+    with cuda.cuda.Device(dev.index or 0):
+        return getattr(cuda, name)(*args, **kwargs)
+
+
 def _infer(data: ArrayLike, dtype: DTypeLike) -> Array:
     """An array from Python data, with PyTorch's dtype inference for Python numbers."""
     np_dtype = _backend.to_dtype(dtype)
@@ -168,7 +180,9 @@ def zeros(*size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
     >>> fg.zeros(2, 3).shape
     funcgrad.Size([2, 3])
     """
-    return _finish(np.zeros(_size(size), _float_dtype(dtype)), requires_grad, device)
+    if device is None:
+        return _finish(np.zeros(_size(size), _float_dtype(dtype)), requires_grad, None)
+    return _finish(_made_on(device, "zeros", _size(size), _float_dtype(dtype)), requires_grad, device)
 
 
 def ones(*size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
@@ -182,7 +196,9 @@ def ones(*size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
     tensor([[1., 1.],
             [1., 1.]], requires_grad=True)
     """
-    return _finish(np.ones(_size(size), _float_dtype(dtype)), requires_grad, device)
+    if device is None:
+        return _finish(np.ones(_size(size), _float_dtype(dtype)), requires_grad, None)
+    return _finish(_made_on(device, "ones", _size(size), _float_dtype(dtype)), requires_grad, device)
 
 
 def empty(*size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
@@ -203,13 +219,16 @@ def full(size: _SizeArg, fill_value: ArrayLike, dtype: DTypeLike = None, device:
     """
     if dtype is None:
         dtype = _infer(fill_value, None).dtype
-    return _finish(np.full(_size((size,)), fill_value, _backend.to_dtype(dtype)), requires_grad, device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value._data
+    return _finish(_made_on(device, "full", _size((size,)), fill_value, _backend.to_dtype(dtype)),
+                   requires_grad, device)
 
 
 def eye(n: int, m: int | None = None, dtype: DTypeLike = None, device: DeviceLike = None,
         requires_grad: bool = False) -> Tensor:
     """The identity matrix of ``n`` rows (and ``m`` columns)."""
-    return _finish(np.eye(n, m, dtype=_float_dtype(dtype)), requires_grad, device)
+    return _finish(_made_on(device, "eye", n, m, dtype=_float_dtype(dtype)), requires_grad, device)
 
 
 def arange(start: float = 0, end: float | None = None, step: float = 1, dtype: DTypeLike = None,
@@ -365,13 +384,13 @@ def _like(t: ArrayLike, dtype: DTypeLike,
 def zeros_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
                requires_grad: bool = False) -> Tensor:
     shape, dt, device = _like(input, dtype, device)
-    return _finish(np.zeros(shape, dt), requires_grad, device)
+    return _finish(_made_on(device, "zeros", shape, dt), requires_grad, device)
 
 
 def ones_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
               requires_grad: bool = False) -> Tensor:
     shape, dt, device = _like(input, dtype, device)
-    return _finish(np.ones(shape, dt), requires_grad, device)
+    return _finish(_made_on(device, "ones", shape, dt), requires_grad, device)
 
 
 def empty_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,
@@ -382,7 +401,9 @@ def empty_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = N
 def full_like(input: ArrayLike, fill_value: ArrayLike, dtype: DTypeLike = None,
               device: DeviceLike = None, requires_grad: bool = False) -> Tensor:
     shape, dt, device = _like(input, dtype, device)
-    return _finish(np.full(shape, fill_value, dt), requires_grad, device)
+    if isinstance(fill_value, Tensor):
+        fill_value = fill_value._data
+    return _finish(_made_on(device, "full", shape, fill_value, dt), requires_grad, device)
 
 
 def rand_like(input: ArrayLike, dtype: DTypeLike = None, device: DeviceLike = None,

@@ -269,6 +269,30 @@ def test_creation_functions_take_a_device(device: Device) -> None:
     assert t.requires_grad and t.is_leaf and t.is_cuda
 
 
+def test_constant_fills_are_made_on_the_device(device: Device, monkeypatch: pytest.MonkeyPatch) -> None:
+    """zeros, ones, full, eye and the *_like fills are made where they live: no host array
+    is built and copied over (the copy is what ``asarray`` of the CUDA module would do)."""
+    copies: list[Any] = []
+    real = device.module.asarray
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        copies.append(args[0])
+        return real(*args, **kwargs)
+
+    src = fg.ones(2, 2, device="cuda")
+    monkeypatch.setattr(device.module, "asarray", counting)
+    made = [fg.zeros(3, device="cuda"), fg.ones(2, 3, dtype=fg.int64, device="cuda"),
+            fg.full((2,), 1.5, device="cuda"), fg.eye(3, 2, device="cuda"), fg.empty(2, device="cuda"),
+            fg.zeros_like(src), fg.ones_like(src), fg.full_like(src, 3.0), fg.empty_like(src)]
+    assert copies == []
+    monkeypatch.undo()
+    for t, want in zip(made, [np.zeros(3), np.ones((2, 3)), np.full(2, 1.5), np.eye(3, 2), np.zeros(2),
+                              np.zeros((2, 2)), np.ones((2, 2)), np.full((2, 2), 3.0), np.zeros((2, 2))]):
+        assert t.is_cuda
+        device.close(t, want, "constant fill")
+    assert made[1].dtype == fg.int64 and made[0].dtype == fg.float32
+
+
 def test_like_functions_keep_the_device_of_their_input(device: Device) -> None:
     src = fg.tensor(np.arange(6.0).reshape(2, 3), device="cuda")
     for what, make, value in [
