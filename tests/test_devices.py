@@ -764,6 +764,23 @@ _API_CASES: dict[str, Any] = {
     "smooth_l1": lambda x, d, F: F.smooth_l1_loss(x, fg.tensor(_B, device=d), beta=0.5),
     "l1": lambda x, d, F: F.l1_loss(x, fg.tensor(_B, device=d)),
     "gaussian_nll": lambda x, d, F: F.gaussian_nll_loss(x, fg.tensor(_B, device=d), fg.tensor(_B, device=d)),
+    "gaussian_nll, a number as variance": lambda x, d, F: F.gaussian_nll_loss(
+        x, fg.tensor(_B, device=d), 0.5, full=True, reduction="sum"),
+    "in-place activations": lambda x, d, F: sum(
+        f(x * 1.0, inplace=True) for f in (F.relu, F.relu6, F.elu, F.selu, F.celu, F.silu, F.mish,
+                                           F.hardtanh, F.hardsigmoid, F.hardswish, F.leaky_relu)),
+    "pad modes": lambda x, d, F: (F.pad(x.reshape(1, 4, 5), (2, 1), mode="replicate").sum()
+                                  + F.pad(x.reshape(1, 4, 5), (1, 3), mode="circular").sum()
+                                  + F.pad(x, (1, 1, 2, 0), value=0.5).sum()),
+    "linear without bias, normalize p=1": lambda x, d, F: F.linear(x, x[:3]) + F.normalize(x, p=1.0)[:, :3],
+    "one_hot inferred classes": lambda x, d, F: x[:, :3] * F.one_hot(fg.tensor([0, 2, 1, 1], device=d)),
+    "cross_entropy none, unbatched": lambda x, d, F: F.cross_entropy(x[0], fg.tensor(3, device=d), reduction="none")
+        + F.cross_entropy(x, fg.tensor([1, 1, 0, 4], device=d), reduction="none").sum(),
+    "kl_div log_target": lambda x, d, F: F.kl_div(F.log_softmax(x, 1), F.log_softmax(x * 0.5, 1),
+                                                 reduction="sum", log_target=True),
+    "bce with logits, weight": lambda x, d, F: F.binary_cross_entropy_with_logits(
+        x, fg.tensor(_B, device=d), weight=fg.tensor(_B[0], device=d), reduction="none"),
+    "softplus beta, threshold": lambda x, d, F: F.softplus(x * 10, beta=2.0, threshold=5.0),
     "bce weight": lambda x, d, F: F.binary_cross_entropy(x.sigmoid(), fg.tensor(_B, device=d),
                                                           weight=fg.tensor(_B, device=d)),
     "softmax dtype": lambda x, d, F: F.softmax(x, 1, dtype=fg.float32),

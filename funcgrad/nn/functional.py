@@ -814,7 +814,8 @@ def gaussian_nll_loss(input: TensorLike, target: TensorLike, var: TensorLike | f
     if isinstance(var, (int, float)):
         if var < 0:
             raise ValueError("var has negative entry/entries")
-        v: Any = np.full(_shape(x), var, dtype=_dtype(x) if _is_float(x) else None)
+        xp = backend.namespace(_unwrap(x))  # the variances where the input is
+        v: Any = xp.full(_shape(x), var, dtype=_dtype(x) if _is_float(x) else None)
     else:
         v = _arg(var)
         if np.any(_unwrap(v) < 0):
