@@ -442,16 +442,16 @@ class Tensor:
         xp = _backend.namespace(self._data)
         if xp is not np:
             if not force:
-                raise TypeError(
-                    "can't convert cuda:0 device type tensor to numpy. Use Tensor.cpu() to "
-                    "copy the tensor to host memory first."
-                )
+                raise TypeError(_NOT_ON_HOST.format(self.device))
             host: np.ndarray = self._data.get()
             return host
         data: np.ndarray = _memory(self)
         return data
 
     def __array__(self, dtype: DTypeLike = None, copy: _bool | None = None) -> np.ndarray:
+        if not isinstance(self._data, _ndarray) and _backend.is_cuda_array(self._data):
+            # As PyTorch: no silent device-to-host copy (it would hide one in any code path).
+            raise TypeError(_NOT_ON_HOST.format(self.device))
         data = _backend_to_numpy(self._data)
         if dtype is not None:
             data = data.astype(dtype, copy=False)
@@ -538,8 +538,11 @@ class Tensor:
 
     def __reduce_ex__(
         self, protocol: SupportsIndex
-    ) -> tuple[Callable[[Array, _bool], Tensor], tuple[np.ndarray, _bool]]:
-        return (_rebuild, (_backend_to_numpy(self._data), self._requires_grad))
+    ) -> tuple[Callable[[Array, _bool, str | None], Tensor], tuple[np.ndarray, _bool, str | None]]:
+        # Pickled as host memory; a CUDA Tensor is unpickled on its device again, as in PyTorch.
+        dev = self.device
+        where = None if dev.type == "cpu" else str(dev)
+        return (_rebuild, (_backend_to_numpy(self._data), self._requires_grad, where))
 
     def __deepcopy__(self, memo: dict[_int, Any]) -> Tensor:
         if self._grad_fn is not None:
@@ -1344,7 +1347,16 @@ def _backend_to_numpy(data: Array) -> np.ndarray:
     return np.asarray(data)
 
 
-def _rebuild(data: Array, requires_grad: bool) -> Tensor:
+_NOT_ON_HOST = ("can't convert {} device type tensor to numpy. Use Tensor.cpu() to copy the "
+                "tensor to host memory first.")
+
+
+def _rebuild(data: Array, requires_grad: bool, where: str | None = None) -> Tensor:
+    if where is not None:
+        from .ops.device import move
+
+        dev = device(where)
+        data = move(data, dev.type, dev.index or 0)
     t = _from_array(data)
     t._requires_grad = requires_grad
     return t

@@ -189,6 +189,23 @@ def test_numpy_refuses_a_device_tensor_as_pytorch(device: Device) -> None:
     assert x.tolist() == [1.0, 1.0] and x.sum().item() == 2.0
 
 
+def test_no_silent_copy_to_the_host_and_pickling_keeps_the_device(device: Device) -> None:
+    import copy
+    import pickle
+
+    x = fg.tensor([[1.5, -2.0]], dtype=fg.float64, device="cuda", requires_grad=True)
+    with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
+        np.asarray(x.detach())
+    with pytest.raises(TypeError, match="can't convert cuda:0 device type tensor to numpy"):
+        np.array(x.detach(), dtype=np.float32)
+    assert np.asarray(x.detach().cpu()).tolist() == [[1.5, -2.0]]
+    for y in (pickle.loads(pickle.dumps(x)), copy.deepcopy(x)):
+        assert y.is_cuda and y.requires_grad and y.dtype == fg.float64 and y is not x
+        device.close(y.detach(), np.array([[1.5, -2.0]]), "round trip")
+    z = pickle.loads(pickle.dumps(fg.ones(2)))
+    assert z.device.type == "cpu" and z.tolist() == [1.0, 1.0]
+
+
 def test_backward_on_the_device(device: Device) -> None:
     rng = np.random.default_rng(0)
     w, b, inp = rng.standard_normal((4, 3)), rng.standard_normal(3), rng.standard_normal((5, 4))
