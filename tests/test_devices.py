@@ -353,8 +353,10 @@ def test_to_with_device_and_dtype(device: Device) -> None:
     other = fg.zeros(1, dtype=fg.float32, device="cuda")
     w = x.to(other)
     assert w.is_cuda and w.dtype == fg.float32
-    # .double()/.float()/.long() keep the device.
+    # .double()/.float()/.long() keep the device; the legacy type names say where, as PyTorch's.
     assert y.double().is_cuda and y.long().is_cuda and y.double().dtype == fg.float64
+    assert y.type() == "funcgrad.cuda.FloatTensor" and y.long().type() == "funcgrad.cuda.LongTensor"
+    assert x.type() == "funcgrad.DoubleTensor"
 
 
 @pytest.mark.parametrize("dtype, shape", [
@@ -430,6 +432,14 @@ def test_indexing_and_in_place_ops_with_gradients(device: Device) -> None:
     device.close(dx, cx, "step")
     dx.grad.zero_()
     device.close(dx.grad, np.zeros((3, 4)), "zero_")
+    # A value saved for backward and then modified: PyTorch's error, with the CUDA type name.
+    z = fg.tensor([1.0, 2.0], dtype=fg.float64, device="cuda", requires_grad=True)
+    w = z * 1.0
+    total = (w * w).sum()
+    w.add_(1.0)
+    with pytest.raises(RuntimeError, match=r"\[funcgrad.cuda.DoubleTensor \[2\]\], which is output 0 of "
+                                           r"AddBackward0, is at version 1; expected version 0"):
+        total.backward()
 
 
 def test_copy_across_devices_sends_the_gradient_back(device: Device) -> None:

@@ -13,6 +13,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, Callable
 
 from .._typing import Array, Shape
+from ..backend import is_cuda_array
 
 if TYPE_CHECKING:
     from ..ops._primitive import Primitive
@@ -48,9 +49,10 @@ _TYPE_NAMES = {
 
 
 def tensor_type_name(array: Array) -> str:
-    """PyTorch's legacy type name of an array (``funcgrad.FloatTensor`` for float32)."""
+    """PyTorch's legacy type name of an array (``funcgrad.FloatTensor`` for float32,
+    ``funcgrad.cuda.FloatTensor`` on a CUDA device)."""
     name = _TYPE_NAMES.get(str(array.dtype), str(array.dtype))
-    return "funcgrad." + name
+    return ("funcgrad.cuda." if is_cuda_array(array) else "funcgrad.") + name
 
 
 class Node:
