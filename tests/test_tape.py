@@ -456,3 +456,12 @@ def test_autograd_grad_with_a_batch_of_cotangents():
     np.testing.assert_allclose(rows.numpy(), np.diag([2.0, 4.0, 6.0]))  # the Jacobian, one pass
     with pytest.raises(RuntimeError, match="requires grad_outputs"):
         fg.autograd.grad(x ** 2, x, is_grads_batched=True)
+
+
+def test_copy_node_is_named_as_pytorch_names_it():
+    a = fg.zeros(3, requires_grad=True).clone()
+    b = fg.ones(3, requires_grad=True)
+    a.copy_(b)
+    assert repr(a) == "tensor([1., 1., 1.], grad_fn=<CopyBackwards>)"
+    a.sum().backward()
+    assert b.grad.tolist() == [1.0, 1.0, 1.0]

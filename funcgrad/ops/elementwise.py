@@ -561,5 +561,6 @@ def _copy_jvp(t: Sequence[Any], ans: Any, x: Any, src: Any) -> Any:
     return t[1]
 
 
+# PyTorch names this node without the usual "0" suffix.
 copy_from = defprimitive("copy", _copy_forward, _copy_vjp, _copy_jvp, nin=2, save="--",
-                         broadcasts=True, samples=[Sample((3, 4), (4,))])
+                         broadcasts=True, node_names=("CopyBackwards",), samples=[Sample((3, 4), (4,))])
