@@ -767,7 +767,7 @@ class Tensor:
             out = prim.forward(data, *raw)
         else:
             source = self
-            if prim.save[:1] == "v":
+            if prim.save[:1] in ("v", "x"):
                 # The rule needs the old value, which the write below overwrites.
                 source = _from_array(data.copy())
                 source._grad_fn = self._grad_fn

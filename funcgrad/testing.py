@@ -181,7 +181,7 @@ def _saved_for_rule(prim: Primitive, args: Sequence[Any], ans: Any) -> tuple[tup
     codes = prim.save * len(inputs) if prim.nin < 0 else prim.save
     saved: list[Any] = []
     for a, code in zip(inputs, codes):
-        saved.append(a if code == "v" else (np.shape(_raw(a)) if code == "s" else None))
+        saved.append(a if code in "vx" else (np.shape(_raw(a)) if code == "s" else None))
     if prim.nin < 0:
         return (tuple(saved),) + tuple(params), (ans if prim.save_output else None)
     return tuple(saved) + tuple(params), (ans if prim.save_output else None)

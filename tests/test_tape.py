@@ -465,3 +465,38 @@ def test_copy_node_is_named_as_pytorch_names_it():
     assert repr(a) == "tensor([1., 1., 1.], grad_fn=<CopyBackwards>)"
     a.sum().backward()
     assert b.grad.tolist() == [1.0, 1.0, 1.0]
+
+
+def test_product_with_a_constant_keeps_no_input_as_pytorch():
+    # x * 2.0 needs only 2.0 for x's gradient: x is not saved, so changing it in place later
+    # is no error, and it is freed with its last reference.
+    y = fg.tensor([1.0, 2.0, 3.0], requires_grad=True)
+    z = y * 1.0
+    z[0] = z[1] * 2.0
+    z.sum().backward()
+    assert y.grad.tolist() == [0.0, 3.0, 1.0]
+    a = fg.tensor([1.0, 2.0], requires_grad=True)
+    h = a.exp()
+    out = h * 2.0
+    ref = weakref.ref(h)
+    del h
+    gc.collect()
+    assert ref() is None
+    out.sum().backward()
+    np.testing.assert_allclose(a.grad.numpy(), 2 * np.exp([1.0, 2.0]), rtol=1e-6)
+
+
+def test_product_of_two_tracked_tensors_still_guards_both():
+    p = fg.tensor([1.0, 2.0], requires_grad=True)
+    q = fg.tensor([3.0, 4.0], requires_grad=True)
+    pp = p * 1.0
+    z = pp * q
+    pp.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        z.sum().backward()
+    # A constant Tensor operand is kept (it serves the tracked one's gradient) and guarded.
+    c = fg.tensor([5.0, 6.0])
+    w = p * c
+    c.add_(1.0)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        w.sum().backward()

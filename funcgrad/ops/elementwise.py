@@ -107,7 +107,7 @@ def _mul_forward(x: Array, y: Array) -> Array:
     return out
 
 
-mul = defprimitive("mul", _mul_forward, _mul_vjp, _mul_jvp, nin=2, save="vv",
+mul = defprimitive("mul", _mul_forward, _mul_vjp, _mul_jvp, nin=2, save="xx",
                    broadcasts=True, samples=_BINARY)
 
 

@@ -181,14 +181,14 @@ def _reaches_outside(t: Tensor, inside: set[int]) -> bool:
     return False
 
 
-def release_outputs(tree: PyTree, inside: Sequence[Tensor]) -> PyTree:
+def release_outputs(tree: PyTree, inside: Sequence[Tensor], like: Like) -> PyTree:
     """A transform's outputs, cut from the transform's own inputs where nothing outside it
     (an enclosing transform, a leaf the user's ``backward`` may reach) needs their graph.
 
     Without this, ``value_and_grad`` of a Tensor would return a value whose ``grad_fn``
     leads to the transform's private inputs through a graph already freed.
     """
-    if depth() > 0:
+    if depth() > 0 or like != "tensor":  # (arrays and numbers come out unwrapped anyway)
         return tree
     ids = {id(x) for x in inside}
 

@@ -198,9 +198,9 @@ def vjp(f: Callable[..., Any], *primals: Any, has_aux: bool = False
         return result if len(primals) > 1 else (result[0],) if isinstance(result, tuple) else (result,)
 
     traced.single = len(primals) == 1
-    out = mirror_tree(release_outputs(traced.out, traced.leaves), traced.like)
+    out = mirror_tree(release_outputs(traced.out, traced.leaves, traced.like), traced.like)
     if has_aux:
-        return out, vjp_fn, mirror_tree(release_outputs(traced.aux, traced.leaves), traced.like)
+        return out, vjp_fn, mirror_tree(release_outputs(traced.aux, traced.leaves, traced.like), traced.like)
     return out, vjp_fn
 
 
@@ -267,10 +267,10 @@ def value_and_grad(f: Callable[P, Any], argnums: Argnums = 0, has_aux: bool = Fa
         seed = xp.ones(o._data.shape, dtype=o._data.dtype)
         grads = traced.pull_back([o], [seed], retain_graph=False)
         grads = _owned(_in_input_dtypes(_filled(grads, traced.leaves), traced.leaves))
-        value = mirror_tree(release_outputs(traced.out, traced.leaves), traced.like)
+        value = mirror_tree(release_outputs(traced.out, traced.leaves, traced.like), traced.like)
         g = traced.per_argument(grads)
         if has_aux:
-            return (value, mirror_tree(release_outputs(traced.aux, traced.leaves), traced.like)), g
+            return (value, mirror_tree(release_outputs(traced.aux, traced.leaves, traced.like), traced.like)), g
         return value, g
 
     return value_and_grad_f
