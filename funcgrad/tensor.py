@@ -7,6 +7,7 @@ funcgrad's primitives, so everything done to it is recorded on the tape.
 
 from __future__ import annotations
 
+import builtins
 import numbers
 import warnings
 import weakref
@@ -1302,6 +1303,984 @@ class Tensor:
     def isfinite(self) -> Tensor:
         return _ops.isfinite(self)
 
+    # ---- PyTorch's further methods: elementwise math ----------------------------------
+
+    def absolute(self) -> Tensor:
+        """Alias of :meth:`abs`."""
+        return _ops.abs(self)
+
+    def acos(self) -> Tensor:
+        """Elementwise arc cosine."""
+        return _tensor(_fnp.arccos(_floating(self)))
+
+    arccos = acos
+
+    def acosh(self) -> Tensor:
+        """Elementwise inverse hyperbolic cosine."""
+        return _tensor(_fnp.arccosh(_floating(self)))
+
+    arccosh = acosh
+
+    def asin(self) -> Tensor:
+        """Elementwise arc sine."""
+        return _tensor(_fnp.arcsin(_floating(self)))
+
+    arcsin = asin
+
+    def asinh(self) -> Tensor:
+        """Elementwise inverse hyperbolic sine."""
+        return _tensor(_fnp.arcsinh(_floating(self)))
+
+    arcsinh = asinh
+
+    def atan(self) -> Tensor:
+        """Elementwise arc tangent."""
+        return _tensor(_fnp.arctan(_floating(self)))
+
+    arctan = atan
+
+    def atanh(self) -> Tensor:
+        """Elementwise inverse hyperbolic tangent."""
+        return _tensor(_fnp.arctanh(_floating(self)))
+
+    arctanh = atanh
+
+    def atan2(self, other: ArrayLike) -> Tensor:
+        """Elementwise arc tangent of ``self / other``, in the quadrant of the pair."""
+        return _tensor(_fnp.arctan2(_floating(self), other))
+
+    arctan2 = atan2
+
+    def cosh(self) -> Tensor:
+        """Elementwise hyperbolic cosine."""
+        return _tensor(_fnp.cosh(_floating(self)))
+
+    def sinh(self) -> Tensor:
+        """Elementwise hyperbolic sine."""
+        return _tensor(_fnp.sinh(_floating(self)))
+
+    def log10(self) -> Tensor:
+        """Elementwise base-10 logarithm."""
+        return _tensor(_fnp.log10(_floating(self)))
+
+    def log1p(self) -> Tensor:
+        """Elementwise ``log(1 + x)``, accurate for small ``x``."""
+        return _tensor(_fnp.log1p(_floating(self)))
+
+    def log2(self) -> Tensor:
+        """Elementwise base-2 logarithm."""
+        return _tensor(_fnp.log2(_floating(self)))
+
+    def expm1(self) -> Tensor:
+        """Elementwise ``exp(x) - 1``, accurate for small ``x``."""
+        return _tensor(_fnp.expm1(_floating(self)))
+
+    def exp2(self) -> Tensor:
+        """Elementwise ``2 ** x``."""
+        return _tensor(_fnp.exp2(_floating(self)))
+
+    def erf(self) -> Tensor:
+        """Elementwise error function."""
+        from .scipy.special import erf
+
+        return _tensor(erf(_floating(self)))
+
+    def rsqrt(self) -> Tensor:
+        """Elementwise ``1 / sqrt(x)``."""
+        return _ops.div(1.0, _ops.sqrt(_floating(self)))
+
+    def sinc(self) -> Tensor:
+        """Elementwise normalized sinc, ``sin(pi x) / (pi x)`` (1 at 0)."""
+        return _tensor(_fnp.sinc(_floating(self)))
+
+    def sgn(self) -> Tensor:
+        """The sign, extended to complex numbers as ``x / |x|`` (0 at 0)."""
+        if self._data.dtype.kind != "c":
+            return _ops.sign(self)
+        magnitude = _ops.abs(self)
+        nonzero = _ops.not_equal(magnitude, 0)
+        return _ops.where(nonzero, _ops.div(self, _ops.where(nonzero, magnitude, 1.0)), 0)
+
+    def signbit(self) -> Tensor:
+        """Whether the sign bit is set (True for ``-0.0``); a bool Tensor."""
+        return _tensor(_fnp.signbit(self.detach()))
+
+    def trunc(self) -> Tensor:
+        """Elementwise rounding toward zero (zero gradient)."""
+        return _ops.trunc(self)
+
+    fix = trunc
+
+    def frac(self) -> Tensor:
+        """The fractional part, ``x - trunc(x)`` (sign of ``x``)."""
+        return _ops.sub(self, _ops.trunc(self))
+
+    def fmod(self, other: ArrayLike) -> Tensor:
+        """Elementwise C-style remainder: the sign of the dividend."""
+        return _tensor(_fnp.fmod(self, other))
+
+    def remainder(self, other: ArrayLike) -> Tensor:
+        """Elementwise Python-style remainder: the sign of the divisor."""
+        return _ops.remainder(self, other)
+
+    def floor_divide(self, other: ArrayLike) -> Tensor:
+        """Elementwise division rounded down."""
+        return _ops.floor_divide(self, other)
+
+    def float_power(self, exponent: ArrayLike) -> Tensor:
+        """Elementwise power in double precision (float64 or complex128 result)."""
+        wide = _backend.complex128 if _any_complex(self, exponent) else _backend.float64
+        if isinstance(exponent, Tensor):
+            exponent = exponent.to(wide)
+        return _ops.pow(self.to(wide), exponent)
+
+    def hypot(self, other: ArrayLike) -> Tensor:
+        """Elementwise ``sqrt(self**2 + other**2)``."""
+        return _tensor(_fnp.hypot(_floating(self), other))
+
+    def logaddexp(self, other: ArrayLike) -> Tensor:
+        """Elementwise ``log(exp(self) + exp(other))``, stably."""
+        return _tensor(_fnp.logaddexp(_floating(self), other))
+
+    def xlogy(self, other: ArrayLike) -> Tensor:
+        """Elementwise ``self * log(other)``, 0 where ``self`` is 0 (unless ``other`` is NaN)."""
+        from .scipy.special import xlogy
+
+        return _tensor(xlogy(_floating(self), other))
+
+    def deg2rad(self) -> Tensor:
+        """Degrees converted to radians."""
+        return _ops.mul(_floating(self), float(np.pi / 180))
+
+    def rad2deg(self) -> Tensor:
+        """Radians converted to degrees."""
+        return _ops.mul(_floating(self), float(180 / np.pi))
+
+    def lerp(self, end: ArrayLike, weight: ArrayLike) -> Tensor:
+        """Linear interpolation ``self + weight * (end - self)``."""
+        if self._data.dtype.kind not in "fc":
+            raise NotImplementedError(
+                f"\"lerp_kernel_scalar\" not implemented for '{_short_type(self._data.dtype)}'")
+        return _ops.add(self, _ops.mul(weight, _ops.sub(end, self)))
+
+    def logical_and(self, other: ArrayLike) -> Tensor:
+        """Elementwise logical AND (a bool Tensor)."""
+        return _ops.logical_and(self, other)
+
+    def logical_or(self, other: ArrayLike) -> Tensor:
+        """Elementwise logical OR (a bool Tensor)."""
+        return _ops.logical_or(self, other)
+
+    def logical_xor(self, other: ArrayLike) -> Tensor:
+        """Elementwise logical XOR (a bool Tensor)."""
+        return _ops.logical_xor(self, other)
+
+    def logical_not(self) -> Tensor:
+        """Elementwise logical NOT (a bool Tensor)."""
+        return _ops.logical_not(self)
+
+    def isinf(self) -> Tensor:
+        """Whether each element is positive or negative infinity."""
+        return _ops.isinf(self)
+
+    def isposinf(self) -> Tensor:
+        """Whether each element is positive infinity."""
+        return _ops.logical_and(_ops.isinf(self), _ops.greater(self, 0))
+
+    def isneginf(self) -> Tensor:
+        """Whether each element is negative infinity."""
+        return _ops.logical_and(_ops.isinf(self), _ops.less(self, 0))
+
+    def isclose(self, other: ArrayLike, rtol: _float = 1e-05, atol: _float = 1e-08,
+                equal_nan: _bool = False) -> Tensor:
+        """Elementwise ``|self - other| <= atol + rtol * |other|`` (a bool Tensor)."""
+        other_data = _unwrap(other)
+        xp = _backend.namespace(self._data)
+        return _from_array(xp.isclose(self._data, other_data, rtol, atol, equal_nan))
+
+    def nan_to_num(self, nan: _float = 0.0, posinf: _float | None = None,
+                   neginf: _float | None = None) -> Tensor:
+        """NaN, +inf and -inf replaced by ``nan``, ``posinf`` and ``neginf`` (by default 0
+        and the dtype's largest and smallest finite values)."""
+        return _tensor(_fnp.nan_to_num(self, nan=nan, posinf=posinf, neginf=neginf))
+
+    def clamp_min(self, min: ArrayLike) -> Tensor:
+        """Limit from below: ``max(self, min)``."""
+        return _ops.clamp(self, min, None)
+
+    def clamp_max(self, max: ArrayLike) -> Tensor:
+        """Limit from above: ``min(self, max)``."""
+        return _ops.clamp(self, None, max)
+
+    # ---- shape and indexing -----------------------------------------------------------
+
+    def flip(self, *dims: _SizeArg) -> Tensor:
+        """Reverse the order of elements along ``dims``."""
+        return _tensor(_fnp.flip(self, _wrap_dims(_ops.shape_arg(dims), self._data.ndim)))
+
+    def fliplr(self) -> Tensor:
+        """Reverse the order of columns (dimension 1)."""
+        return self.flip(1)
+
+    def flipud(self) -> Tensor:
+        """Reverse the order of rows (dimension 0)."""
+        return self.flip(0)
+
+    def roll(self, shifts: _SizeArg, dims: _SizeArg | None = None) -> Tensor:
+        """Shift elements cyclically by ``shifts`` along ``dims`` (the flattened Tensor when
+        ``dims`` is None)."""
+        if dims is None:
+            return _tensor(_fnp.roll(self, shifts))
+        dims_t = _wrap_dims((dims,) if isinstance(dims, int) else tuple(dims), self._data.ndim)
+        shifts_t = (shifts,) if isinstance(shifts, int) else tuple(shifts)
+        if len(shifts_t) != len(dims_t):
+            raise RuntimeError(f"shifts and dimensions must align. shifts: {len(shifts_t)}, "
+                               f"dims:{len(dims_t)}")
+        return _tensor(_fnp.roll(self, shifts_t, dims_t))
+
+    def gather(self, dim: _int, index: Tensor, *, sparse_grad: _bool = False) -> Tensor:
+        """Values along ``dim`` at ``index``: ``out[i][j] = self[index[i][j]][j]`` for ``dim=0``."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        idx = _index_array(index, "gather")
+        _check_index_shape(self, idx, dim, None)
+        return _ops.getitem(self, _scatter_key(idx, dim))
+
+    def scatter(self, dim: _int, index: Tensor, src: ArrayLike = None, *,
+                value: ArrayLike = None, reduce: str | None = None) -> Tensor:
+        """A copy with ``src`` (a Tensor or a number) written at ``index`` along ``dim``:
+        ``out[index[i][j]][j] = src[i][j]`` for ``dim=0``."""
+        if src is None:
+            src = value
+        if reduce is not None:
+            raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+        dim = _wrap_dim(dim, self._data.ndim)
+        idx = _index_array(index, "scatter")
+        _check_index_shape(self, idx, dim, src)
+        key = _scatter_key(idx, dim)
+        if isinstance(src, Tensor):
+            values: ArrayLike = _ops.getitem(src, tuple(slice(0, n) for n in idx.shape))
+            if values._data.dtype != self._data.dtype:
+                values = values.to(self.dtype)
+        else:
+            values = _backend.namespace(self._data).asarray(src, dtype=self._data.dtype)
+        return _ops.index_put(self, values, key)
+
+    def scatter_add(self, dim: _int, index: Tensor, src: Tensor) -> Tensor:
+        """A copy with ``src`` added at ``index`` along ``dim`` (repeated indices add up)."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        idx = _index_array(index, "scatter_add")
+        _check_index_shape(self, idx, dim, src)
+        values = _ops.getitem(src, tuple(slice(0, n) for n in idx.shape))
+        added = _ops.getitem_transpose(values, _scatter_key(idx, dim), tuple(self._data.shape))
+        return _ops.add(self, added)
+
+    def index_select(self, dim: _int, index: Tensor) -> Tensor:
+        """The slices at ``index`` (a vector) along ``dim``."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        idx = _index_array(index, "index_select")
+        if idx.ndim > 1:
+            raise IndexError("index_select(): Index is supposed to be a vector")
+        return _ops.getitem(self, (slice(None),) * dim + (idx.reshape(-1),))
+
+    def index_add(self, dim: _int, index: Tensor, source: Tensor, *, alpha: _float = 1) -> Tensor:
+        """A copy with ``alpha * source``'s slices added at ``index`` along ``dim``."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        idx = _index_array(index, "index_add").reshape(-1)
+        expected = self._data.shape[:dim] + (idx.size,) + self._data.shape[dim + 1:]
+        if tuple(source.shape) != expected:
+            raise RuntimeError(
+                "source tensor shape must match self tensor shape, excluding the specified "
+                f"dimension. Got self.shape = {list(self._data.shape)} source.shape = "
+                f"{list(source.shape)}")
+        if alpha != 1:
+            source = _ops.mul(source, alpha)
+        key = (slice(None),) * dim + (idx,)
+        return _ops.add(self, _ops.getitem_transpose(source, key, tuple(self._data.shape)))
+
+    def masked_fill(self, mask: Tensor, value: ArrayLike) -> Tensor:
+        """A copy with ``value`` where the bool ``mask`` (broadcast to this shape) is True."""
+        mask_data = _unwrap(mask)
+        kind = getattr(mask_data, "dtype", np.asarray(mask_data).dtype)
+        if np.dtype(kind) != np.bool_:
+            name = {"float32": "float", "float64": "double", "int64": "long int",
+                    "int32": "int"}.get(str(np.dtype(kind)), str(np.dtype(kind)))
+            raise RuntimeError(
+                f"masked_fill_ only supports boolean masks, but got mask with dtype {name}")
+        if isinstance(value, Tensor):
+            if value._data.ndim != 0:
+                raise RuntimeError(
+                    "masked_fill_ only supports a 0-dimensional value tensor, but got tensor "
+                    f"with {value._data.ndim} dimension(s).")
+            if value._data.dtype != self._data.dtype:
+                value = value.to(self.dtype)
+        else:
+            value = _backend.namespace(self._data).asarray(value, dtype=self._data.dtype)
+        out = _ops.where(mask, value, self)
+        if tuple(out.shape) != tuple(self._data.shape):
+            raise RuntimeError(f"masked_fill: the mask of shape {list(_shape_of(mask))} does "
+                               f"not broadcast to the shape {list(self._data.shape)}")
+        return out
+
+    def masked_fill_(self, mask: Tensor, value: ArrayLike) -> Tensor:
+        """In-place :meth:`masked_fill`; returns ``self``."""
+        return self._inplace(_ops.copy_from, self.masked_fill(mask, value))
+
+    def narrow(self, dim: _int, start: _int, length: _int) -> Tensor:
+        """The view of ``length`` elements from ``start`` along ``dim``."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim]
+        if start < 0:
+            start += size
+        if start + length > size or start < 0 or length < 0:
+            raise RuntimeError(
+                f"start ({start}) + length ({length}) exceeds dimension size ({size}).")
+        return _ops.getitem(self, (slice(None),) * dim + (slice(start, start + length),))
+
+    def select(self, dim: _int, index: _int) -> Tensor:
+        """The slice at ``index`` along ``dim`` (that dimension removed), a view."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim]
+        if not -size <= index < size:
+            raise IndexError(f"select(): index {index} out of range for tensor of size "
+                             f"{list(self._data.shape)} at dimension {dim}")
+        return _ops.getitem(self, (slice(None),) * dim + (index,))
+
+    def chunk(self, chunks: _int, dim: _int = 0) -> tuple[Tensor, ...]:
+        """Split into ``chunks`` pieces of ``ceil(size / chunks)`` along ``dim`` (the last
+        may be smaller, and there may be fewer)."""
+        if chunks <= 0:
+            raise RuntimeError(f"chunk expects `chunks` to be greater than 0, got: {chunks}")
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim]
+        return self.split(max(-(-size // chunks), 1), dim)
+
+    def split(self, split_size_or_sections: _int | Sequence[_int], dim: _int = 0) -> tuple[Tensor, ...]:
+        """Split along ``dim`` into pieces of one size (the last may be smaller) or of the
+        sizes listed."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim]
+        if isinstance(split_size_or_sections, Sequence):
+            sizes = [int(s) for s in split_size_or_sections]
+            if builtins.sum(sizes) != size:
+                raise RuntimeError(
+                    f"split_with_sizes expects split_sizes to sum exactly to {size} (input "
+                    f"tensor's size at dimension {dim}), but got split_sizes={sizes}")
+        else:
+            step = int(split_size_or_sections)
+            if step <= 0 and size > 0:
+                raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
+                                   f"dimension size of {size}")
+            sizes = [min(step, size - s) for s in range(0, size, step)] if step > 0 else [0]
+        pieces = []
+        start = 0
+        for s in sizes:
+            pieces.append(_ops.getitem(self, (slice(None),) * dim + (slice(start, start + s),)))
+            start += s
+        return tuple(pieces)
+
+    def tensor_split(self, indices_or_sections: _int | Sequence[_int], dim: _int = 0) -> tuple[Tensor, ...]:
+        """Split along ``dim`` into ``n`` near-equal pieces, or at the indices listed."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        return tuple(_fnp.array_split(self, indices_or_sections, dim))
+
+    def unbind(self, dim: _int = 0) -> tuple[Tensor, ...]:
+        """The slices along ``dim``, that dimension removed."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        return tuple(self.select(dim, i) for i in range(self._data.shape[dim]))
+
+    def unflatten(self, dim: _int, sizes: Sequence[_int]) -> Tensor:
+        """Dimension ``dim`` expanded into ``sizes`` (one may be -1)."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim]
+        sizes = [int(s) for s in sizes]
+        known = 1
+        for s in sizes:
+            if s != -1:
+                known *= s
+        if (-1 in sizes and (known == 0 or size % known)) or (-1 not in sizes and known != size):
+            raise RuntimeError(f"unflatten: Provided sizes {sizes} don't multiply up to the size "
+                               f"of dim {dim} ({size}) in the input tensor")
+        shape = self._data.shape[:dim] + tuple(sizes) + self._data.shape[dim + 1:]
+        return _ops.reshape(self, shape)
+
+    def repeat(self, *sizes: _SizeArg) -> Tensor:
+        """Tile the whole Tensor ``sizes`` times along each dimension (``sizes`` may add
+        leading dimensions)."""
+        reps = _ops.shape_arg(sizes)
+        if len(reps) < self._data.ndim:
+            raise RuntimeError("Number of dimensions of repeat dims can not be smaller than "
+                               "number of dimensions of tensor")
+        return _tensor(_fnp.tile(self, reps))
+
+    def repeat_interleave(self, repeats: _int | Tensor, dim: _int | None = None, *,
+                          output_size: _int | None = None) -> Tensor:
+        """Each element (or slice along ``dim``) repeated ``repeats`` times in place; the
+        flattened Tensor when ``dim`` is None."""
+        x = self
+        if dim is None:
+            x = _ops.reshape(self, (-1,))
+            dim = 0
+        dim = _wrap_dim(dim, x._data.ndim)
+        reps = _unwrap(repeats)
+        if np.ndim(reps) == 1 and np.shape(reps)[0] not in (1, x._data.shape[dim]):
+            raise RuntimeError(
+                "repeats must have the same size as input along dim, but got repeats.size(0) "
+                f"= {np.shape(reps)[0]} and input.size({dim}) = {x._data.shape[dim]}")
+        reps = _backend_to_numpy(reps) if not isinstance(reps, int) else reps
+        return _tensor(_fnp.repeat(x, reps, dim))
+
+    def tile(self, *dims: _SizeArg) -> Tensor:
+        """Tile ``dims`` times along each dimension (missing leading counts are 1)."""
+        return _tensor(_fnp.tile(self, _ops.shape_arg(dims)))
+
+    def movedim(self, source: _SizeArg, destination: _SizeArg) -> Tensor:
+        """Dimensions ``source`` moved to positions ``destination``, the others in order."""
+        ndim = self._data.ndim
+        src = _wrap_dims((source,) if isinstance(source, int) else tuple(source), ndim)
+        dst = _wrap_dims((destination,) if isinstance(destination, int) else tuple(destination), ndim)
+        if len(src) != len(dst):
+            raise RuntimeError(
+                "movedim: Invalid source or destination dims: source "
+                f"({list(src)} dims) should contain the same number of dims as destination "
+                f"({list(dst)} dims)")
+        return _tensor(_fnp.moveaxis(self, src, dst))
+
+    moveaxis = movedim
+
+    def tril(self, diagonal: _int = 0) -> Tensor:
+        """The lower triangle of the matrices (last two dimensions); the rest zeroed."""
+        if self._data.ndim < 2:
+            raise RuntimeError("tril: input tensor must have at least 2 dimensions")
+        return _tensor(_fnp.tril(self, diagonal))
+
+    def triu(self, diagonal: _int = 0) -> Tensor:
+        """The upper triangle of the matrices (last two dimensions); the rest zeroed."""
+        if self._data.ndim < 2:
+            raise RuntimeError("triu: input tensor must have at least 2 dimensions")
+        return _tensor(_fnp.triu(self, diagonal))
+
+    def diag(self, diagonal: _int = 0) -> Tensor:
+        """A vector made a diagonal matrix, or a matrix's diagonal as a vector."""
+        if self._data.ndim not in (1, 2):
+            raise RuntimeError(f"diag(): Supports 1D or 2D tensors. Got {self._data.ndim}D")
+        return _tensor(_fnp.diag(self, diagonal))
+
+    def diagonal(self, offset: _int = 0, dim1: _int = 0, dim2: _int = 1) -> Tensor:
+        """The diagonal of the matrices in ``dim1`` and ``dim2``, as the last dimension."""
+        ndim = self._data.ndim
+        d1, d2 = _wrap_dim(dim1, ndim), _wrap_dim(dim2, ndim)
+        if d1 == d2:
+            raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+        return _tensor(_fnp.diagonal(self, offset, d1, d2))
+
+    def trace(self) -> Tensor:
+        """The sum of a matrix's diagonal."""
+        if self._data.ndim != 2:
+            raise RuntimeError(f"trace: expected a matrix, but got tensor with dim {self._data.ndim}")
+        return _tensor(_fnp.trace(self))
+
+    def take(self, index: Tensor) -> Tensor:
+        """Elements of the flattened Tensor at ``index`` (the result has ``index``'s shape)."""
+        return _tensor(_fnp.take(self, _index_array(index, "take")))
+
+    def take_along_dim(self, indices: Tensor, dim: _int | None = None) -> Tensor:
+        """Values at ``indices`` matched along ``dim`` (as ``argsort`` gives them), the other
+        dimensions broadcast; the flattened Tensor when ``dim`` is None."""
+        idx = _index_array(indices, "take_along_dim")
+        if dim is None:
+            return _tensor(_fnp.take_along_axis(_ops.reshape(self, (-1,)), idx.reshape(-1), 0))
+        dim = _wrap_dim(dim, self._data.ndim)
+        if idx.ndim != self._data.ndim:
+            raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+                               f"number of dimensions, but got {self._data.ndim} dimensions for "
+                               f"input, and {idx.ndim} dimensions for indices")
+        x_shape = list(self._data.shape)
+        i_shape = list(idx.shape)
+        x_shape[dim] = i_shape[dim] = 1
+        common = list(np.broadcast_shapes(tuple(x_shape), tuple(i_shape)))
+        x_target, i_target = list(common), list(common)
+        x_target[dim], i_target[dim] = self._data.shape[dim], idx.shape[dim]
+        x = self if tuple(x_target) == self._data.shape else _ops.expand(self, tuple(x_target))
+        idx = np.broadcast_to(idx, tuple(i_target))
+        return _tensor(_fnp.take_along_axis(x, idx, dim))
+
+    def broadcast_to(self, size: _SizeArg) -> Tensor:
+        """A view broadcast to ``size`` (-1 keeps a dimension)."""
+        return _ops.expand(self, _ops.shape_arg((size,)))
+
+    def rot90(self, k: _int = 1, dims: Sequence[_int] = (0, 1)) -> Tensor:
+        """Rotate by 90 degrees ``k`` times, from the first toward the second of ``dims``."""
+        if len(dims) != 2:
+            raise RuntimeError(f"expected total rotation dims == 2, but got dims = {len(dims)}")
+        d = _wrap_dims(tuple(dims), self._data.ndim)
+        return _tensor(_fnp.rot90(self, k, (d[0], d[1])))
+
+    # ---- sorting, selection and scans -------------------------------------------------
+
+    def sort(self, dim: _int = -1, descending: _bool = False, *,
+             stable: _bool | None = False) -> Any:
+        """Sorted values and their indices along ``dim`` (``.values``, ``.indices``); ties
+        keep their order."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        if self._data.ndim == 0:
+            return _return_type("sort", self, _from_array(np.zeros((), np.int64)))
+        idx = _sort_indices(self._data, dim, descending)
+        return _return_type("sort", _tensor(_fnp.take_along_axis(self, idx, dim)), _from_array(idx))
+
+    def argsort(self, dim: _int = -1, descending: _bool = False, *,
+                stable: _bool = False) -> Tensor:
+        """The indices that sort along ``dim`` (ties keep their order)."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        if self._data.ndim == 0:
+            return _from_array(np.zeros((), np.int64))
+        return _from_array(_sort_indices(self._data, dim, descending))
+
+    def msort(self) -> Tensor:
+        """The values sorted along dimension 0."""
+        values: Tensor = self.sort(0).values
+        return values
+
+    def topk(self, k: _int, dim: _int = -1, largest: _bool = True,
+             sorted: _bool = True) -> Any:
+        """The ``k`` largest (or smallest) values along ``dim`` and their indices."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim] if self._data.ndim else 1
+        if not 0 <= k <= size:
+            raise RuntimeError("selected index k out of range")
+        if self._data.ndim == 0:
+            return _return_type("topk", self, _from_array(np.zeros((), np.int64)))
+        idx = _sort_indices(self._data, dim, largest)
+        idx = idx[(slice(None),) * dim + (slice(0, k),)]
+        return _return_type("topk", _tensor(_fnp.take_along_axis(self, idx, dim)), _from_array(idx))
+
+    def kthvalue(self, k: _int, dim: _int = -1, keepdim: _bool = False) -> Any:
+        """The ``k``-th smallest value along ``dim`` (1-based) and its index."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim] if self._data.ndim else 1
+        if not 1 <= k <= size:
+            raise RuntimeError(f"kthvalue(): selected number k out of range for dimension {dim}")
+        return self._pick_sorted("kthvalue", k - 1, dim, keepdim)
+
+    def _pick_sorted(self, name: str, position: _int, dim: _int, keepdim: _bool) -> Any:
+        """The ``position``-th of the values sorted along ``dim``, and its index."""
+        if self._data.ndim == 0:
+            return _return_type(name, self, _from_array(np.zeros((), np.int64)))
+        idx = _sort_indices(self._data, dim, False)
+        idx = idx[(slice(None),) * dim + (slice(position, position + 1),)]
+        values = _tensor(_fnp.take_along_axis(self, idx, dim))
+        if not keepdim:
+            values = _ops.squeeze(values, dim)
+            idx = idx.squeeze(dim)
+        return _return_type(name, values, _from_array(idx))
+
+    def median(self, dim: _int | None = None, keepdim: _bool = False) -> Any:
+        """The median (the lower of the two middle values for an even count); with ``dim``,
+        values and indices."""
+        if dim is None:
+            flat = _ops.reshape(self, (-1,))
+            if flat._data.size == 0:
+                return _from_array(_backend.namespace(self._data).asarray(np.nan, self._data.dtype))
+            values: Tensor = flat._pick_sorted("median", (flat._data.size - 1) // 2, 0, False).values
+            return values
+        dim = _wrap_dim(dim, self._data.ndim)
+        size = self._data.shape[dim] if self._data.ndim else 1
+        return self._pick_sorted("median", (size - 1) // 2, dim, keepdim)
+
+    def quantile(self, q: ArrayLike, dim: _int | None = None, keepdim: _bool = False, *,
+                 interpolation: str = "linear") -> Tensor:
+        """The ``q``-th quantiles over ``dim`` (``q`` in [0, 1]; a vector of ``q`` gives a
+        leading dimension)."""
+        if dim is not None:
+            dim = _wrap_dim(dim, self._data.ndim)
+        q_data = _unwrap(q)
+        q_host = np.asarray(_backend_to_numpy(q_data))
+        outside = q_host[(q_host < 0) | (q_host > 1)]
+        if outside.size:
+            raise RuntimeError(f"quantile() q must be in the range [0, 1] but got {outside.flat[0]}")
+        return _tensor(_fnp.quantile(self, q_data, axis=dim, keepdims=keepdim,
+                                     method=interpolation))  # type: ignore[arg-type]
+
+    def nanquantile(self, q: ArrayLike, dim: _int | None = None, keepdim: _bool = False, *,
+                    interpolation: str = "linear") -> Tensor:
+        """:meth:`quantile` ignoring NaN."""
+        if dim is not None:
+            dim = _wrap_dim(dim, self._data.ndim)
+        return _tensor(_fnp.nanquantile(self, _unwrap(q), axis=dim, keepdims=keepdim,
+                                        method=interpolation))  # type: ignore[arg-type]
+
+    def unique(self, sorted: _bool = True, return_inverse: _bool = False,
+               return_counts: _bool = False, dim: _int | None = None) -> Any:
+        """The unique values (sorted), with the inverse indices and counts if asked."""
+        if dim is not None:
+            dim = _wrap_dim(dim, self._data.ndim)
+        found = np.unique(_backend_to_numpy(self._data), return_inverse=True,
+                          return_counts=True, axis=dim)
+        values, inverse, counts = found
+        if dim is None:
+            inverse = inverse.reshape(self._data.shape)
+        out = [_from_array(values)]
+        if return_inverse:
+            out.append(_from_array(inverse.astype(np.int64)))
+        if return_counts:
+            out.append(_from_array(counts.astype(np.int64)))
+        return out[0] if len(out) == 1 else tuple(out)
+
+    def nonzero(self, *, as_tuple: _bool = False) -> Any:
+        """Indices of the nonzero elements: an ``(n, ndim)`` Tensor, or one vector per
+        dimension with ``as_tuple=True``."""
+        found = np.nonzero(np.atleast_1d(_backend_to_numpy(self._data)))
+        if as_tuple:
+            return tuple(_from_array(f.astype(np.int64)) for f in found)
+        stacked = np.stack(found, axis=1).astype(np.int64) if self._data.ndim else np.zeros(
+            (len(found[0]), 0), np.int64)
+        return _from_array(stacked)
+
+    def argwhere(self) -> Tensor:
+        """Indices of the nonzero elements, an ``(n, ndim)`` Tensor."""
+        result: Tensor = self.nonzero()
+        return result
+
+    def count_nonzero(self, dim: _Dims = None) -> Tensor:
+        """The number of nonzero elements (over ``dim``)."""
+        dims = None if dim is None else _wrap_dims(
+            (dim,) if isinstance(dim, int) else tuple(dim), self._data.ndim)
+        counted = np.count_nonzero(_backend_to_numpy(self._data), axis=dims)
+        return _from_array(np.asarray(counted, dtype=np.int64))
+
+    def nansum(self, dim: _Dims = None, keepdim: _bool = False, *, dtype: DTypeLike = None) -> Tensor:
+        """The sum over ``dim``, NaN counted as zero."""
+        x = self if dtype is None else self.to(dtype)
+        axis = None if dim is None else _wrap_dims(
+            (dim,) if isinstance(dim, int) else tuple(dim), self._data.ndim)
+        return _tensor(_fnp.nansum(x, axis=axis, keepdims=keepdim))
+
+    def nanmean(self, dim: _Dims = None, keepdim: _bool = False) -> Tensor:
+        """The mean over ``dim`` of the values that are not NaN."""
+        axis = None if dim is None else _wrap_dims(
+            (dim,) if isinstance(dim, int) else tuple(dim), self._data.ndim)
+        return _tensor(_fnp.nanmean(self, axis=axis, keepdims=keepdim))
+
+    def cummax(self, dim: _int) -> Any:
+        """Running maximum along ``dim`` and where it was reached (the latest of ties)."""
+        return self._cumulative_extreme("cummax", dim, np.greater_equal)
+
+    def cummin(self, dim: _int) -> Any:
+        """Running minimum along ``dim`` and where it was reached (the latest of ties)."""
+        return self._cumulative_extreme("cummin", dim, np.less_equal)
+
+    def _cumulative_extreme(self, name: str, dim: _int, better: np.ufunc) -> Any:
+        dim = _wrap_dim(dim, self._data.ndim)
+        if self._data.ndim == 0:
+            return _return_type(name, self, _from_array(np.zeros((), np.int64)))
+        data = np.moveaxis(_backend_to_numpy(self._data), dim, 0)
+        idx = np.zeros(data.shape, np.int64)
+        best = data[0].copy()
+        for i in range(1, data.shape[0]):
+            take = better(data[i], best)
+            if data.dtype.kind in "fc":
+                take |= np.isnan(data[i])  # NaN propagates, as in PyTorch
+            best = np.where(take, data[i], best)
+            idx[i] = np.where(take, i, idx[i - 1])
+        idx = np.moveaxis(idx, 0, dim)
+        return _return_type(name, _tensor(_fnp.take_along_axis(self, idx, dim)), _from_array(idx))
+
+    def logcumsumexp(self, dim: _int) -> Tensor:
+        """``log(cumsum(exp(x)))`` along ``dim``, stably."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        x = _floating(self)
+        if x._data.size == 0:
+            return x
+        # Shift by the (constant) maximum so exp cannot overflow.
+        shift = np.max(_backend_to_numpy(x._data), axis=dim if x._data.ndim else None, keepdims=True)
+        shift = np.where(np.isfinite(shift), shift, 0)
+        shift = _backend.namespace(x._data).asarray(shift)
+        return _ops.add(_ops.log(_ops.cumsum(_ops.exp(_ops.sub(x, shift)), dim)), shift)
+
+    def diff(self, n: _int = 1, dim: _int = -1, prepend: Tensor | None = None,
+             append: Tensor | None = None) -> Tensor:
+        """The ``n``-th forward difference along ``dim``."""
+        dim = _wrap_dim(dim, self._data.ndim)
+        x = self
+        if prepend is not None or append is not None:
+            parts = [p for p in (prepend, self, append) if p is not None]
+            x = _ops.cat(tuple(parts), dim)
+        for _ in range(n):
+            size = x._data.shape[dim]
+            lead = (slice(None),) * dim
+            upper = _ops.getitem(x, lead + (slice(1, size),))
+            lower = _ops.getitem(x, lead + (slice(0, size - 1),))
+            x = _ops.not_equal(upper, lower) if x._data.dtype == np.bool_ else _ops.sub(upper, lower)
+        return x
+
+    # ---- products ---------------------------------------------------------------------
+
+    def mv(self, vec: Tensor) -> Tensor:
+        """Matrix-vector product."""
+        if self._data.ndim != 2 or vec.ndim != 1:
+            raise RuntimeError(f"vector + matrix @ vector expected, got 1, {self._data.ndim}, {vec.ndim}")
+        return _ops.matmul(self, vec)
+
+    def bmm(self, mat2: Tensor) -> Tensor:
+        """Batched matrix product of two 3-D Tensors."""
+        if self._data.ndim != 3:
+            raise RuntimeError("batch1 must be a 3D tensor")
+        if mat2.ndim != 3:
+            raise RuntimeError("batch2 must be a 3D tensor")
+        return _ops.matmul(self, mat2)
+
+    def addmm(self, mat1: Tensor, mat2: Tensor, *, beta: _float = 1, alpha: _float = 1) -> Tensor:
+        """``beta * self + alpha * (mat1 @ mat2)``."""
+        return _scaled_sum(self, _ops.mm(mat1, mat2), beta, alpha)
+
+    def addmv(self, mat: Tensor, vec: Tensor, *, beta: _float = 1, alpha: _float = 1) -> Tensor:
+        """``beta * self + alpha * (mat @ vec)``."""
+        return _scaled_sum(self, mat.mv(vec), beta, alpha)
+
+    def baddbmm(self, batch1: Tensor, batch2: Tensor, *, beta: _float = 1,
+                alpha: _float = 1) -> Tensor:
+        """``beta * self + alpha * (batch1 @ batch2)`` over a batch of matrices."""
+        return _scaled_sum(self, batch1.bmm(batch2), beta, alpha)
+
+    def outer(self, vec2: Tensor) -> Tensor:
+        """Outer product of two vectors."""
+        return _tensor(_fnp.outer(self, vec2))
+
+    ger = outer
+
+    def inner(self, other: Tensor) -> Tensor:
+        """Inner product over the last dimension."""
+        return _tensor(_fnp.inner(self, other))
+
+    def kron(self, other: Tensor) -> Tensor:
+        """Kronecker product."""
+        return _tensor(_fnp.kron(self, other))
+
+    def cross(self, other: Tensor, dim: _int | None = None) -> Tensor:
+        """Cross product of 3-vectors along ``dim`` (the first of size 3 when None)."""
+        if dim is None:
+            shape = np.broadcast_shapes(self._data.shape, tuple(other.shape))
+            dim = next((i for i, s in enumerate(shape) if s == 3), -1)
+        dim = _wrap_dim(dim, self._data.ndim)
+        if self._data.shape[dim] != 3 or other.shape[dim] != 3:
+            raise RuntimeError(f"linalg.cross: inputs dimension {dim} must have length 3. Got "
+                               f"{self._data.shape[dim]} and {other.shape[dim]}")
+        return _tensor(_fnp.cross(self, other, axis=dim))
+
+    def vdot(self, other: Tensor) -> Tensor:
+        """Dot product of two vectors, conjugating the first."""
+        if self._data.ndim != 1 or other.ndim != 1:
+            raise RuntimeError(f"1D tensors expected, but got {self._data.ndim}D and {other.ndim}D tensors")
+        return _tensor(_fnp.vdot(self, other))
+
+    # ---- creation like this Tensor ----------------------------------------------------
+
+    def new_empty(self, *size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
+                  requires_grad: _bool = False) -> Tensor:
+        """An uninitialized Tensor of ``size``, with this Tensor's dtype and device by default."""
+        return self._new(np.empty, size, dtype, device, requires_grad)
+
+    def new_zeros(self, *size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
+                  requires_grad: _bool = False) -> Tensor:
+        """Zeros of ``size``, with this Tensor's dtype and device by default."""
+        return self._new(np.zeros, size, dtype, device, requires_grad)
+
+    def new_ones(self, *size: _SizeArg, dtype: DTypeLike = None, device: DeviceLike = None,
+                 requires_grad: _bool = False) -> Tensor:
+        """Ones of ``size``, with this Tensor's dtype and device by default."""
+        return self._new(np.ones, size, dtype, device, requires_grad)
+
+    def new_full(self, size: _SizeArg, fill_value: ArrayLike, *, dtype: DTypeLike = None,
+                 device: DeviceLike = None, requires_grad: _bool = False) -> Tensor:
+        """``fill_value`` in a Tensor of ``size``, with this Tensor's dtype and device by default."""
+        t = self._new(np.empty, (size,), dtype, device, False)
+        t._data[...] = _unwrap(fill_value)
+        return t.requires_grad_(requires_grad) if requires_grad else t
+
+    def new_tensor(self, data: ArrayLike, *, dtype: DTypeLike = None, device: DeviceLike = None,
+                   requires_grad: _bool = False) -> Tensor:
+        """A copy of ``data`` (detached), with this Tensor's dtype and device by default."""
+        from .creation import tensor
+
+        if isinstance(data, Tensor):
+            data = data.detach()
+        return tensor(data, dtype=self.dtype if dtype is None else dtype,
+                      device=self.device if device is None else device,
+                      requires_grad=requires_grad)
+
+    def _new(self, fill: Callable[..., Any], size: tuple[Any, ...], dtype: DTypeLike,
+             device: DeviceLike, requires_grad: _bool) -> Tensor:
+        shape = _ops.shape_arg(size)
+        np_dtype = self._data.dtype if dtype is None else _backend.to_dtype(dtype)
+        t = _from_array(fill(shape, dtype=np_dtype))
+        where = self.device if device is None else globals()["device"](device)
+        if where.type != "cpu":
+            t = _ops.to_device(t, where)
+        return t.requires_grad_(requires_grad) if requires_grad else t
+
+    # ---- more in place ----------------------------------------------------------------
+
+    def sqrt_(self) -> Tensor:
+        """In-place :meth:`sqrt`; returns ``self``."""
+        return self._inplace(_ops.sqrt)
+
+    def abs_(self) -> Tensor:
+        """In-place :meth:`abs`; returns ``self``."""
+        return self._inplace(_ops.abs)
+
+    def uniform_(self, from_: _float = 0, to: _float = 1, *,
+                 generator: Any = None, **kwargs: Any) -> Tensor:
+        """Fill in place with values drawn uniformly from ``[from, to)``; returns ``self``."""
+        from .creation import _rng
+
+        low = kwargs.pop("from", from_)
+        if kwargs:
+            raise TypeError(f"uniform_() got an unexpected keyword argument {next(iter(kwargs))!r}")
+        values = _rng(generator).uniform(low, to, self._data.shape)
+        return self._fill_random(values)
+
+    def normal_(self, mean: _float = 0, std: _float = 1, *, generator: Any = None) -> Tensor:
+        """Fill in place with values drawn from ``N(mean, std**2)``; returns ``self``."""
+        from .creation import _rng
+
+        values = _rng(generator).normal(mean, std, self._data.shape)
+        return self._fill_random(values)
+
+    def _fill_random(self, values: np.ndarray) -> Tensor:
+        xp = _backend.namespace(self._data)
+        return self._inplace(_ops.fill, xp.asarray(values.astype(self._data.dtype)))
+
+    def fill_diagonal_(self, fill_value: ArrayLike, wrap: _bool = False) -> Tensor:
+        """Fill the main diagonal in place (every dimension equal, or a matrix); returns ``self``."""
+        shape = self._data.shape
+        if self._data.ndim < 2:
+            raise RuntimeError("dimensions must larger than 1")
+        if self._data.ndim > 2 and len(set(shape)) != 1:
+            raise RuntimeError("all dimensions of input must be of equal length")
+        n = builtins.min(shape)
+        if self._data.ndim == 2 and wrap and shape[0] > shape[1] + 1:
+            rows = [i for i in range(shape[0]) if i % (shape[1] + 1) < shape[1]]
+            cols = [i % (shape[1] + 1) for i in rows]
+            key: tuple[Any, ...] = (np.array(rows), np.array(cols))
+        else:
+            key = tuple(np.arange(n) for _ in shape)
+        self[key] = fill_value
+        return self
+
+
+def _tensor(x: Any) -> Tensor:
+    """``x``, a funcgrad.numpy result known to be a Tensor (its functions return Any)."""
+    t: Tensor = x
+    return t
+
+
+def _floating(x: Tensor) -> Tensor:
+    """``x``, or for integer and bool Tensors ``x`` in the default float dtype (as torch's
+    float functions promote)."""
+    if x._data.dtype.kind in "iub":
+        return x.to(_backend.get_default_dtype())
+    return x
+
+
+def _any_complex(*xs: Any) -> bool:
+    return builtins.any(np.asarray(_unwrap(x)).dtype.kind == "c" if not hasattr(_unwrap(x), "dtype")
+                        else _unwrap(x).dtype.kind == "c" for x in xs)
+
+
+def _wrap_dim(dim: int, ndim: int) -> int:
+    """``dim`` in ``[0, ndim)``, or PyTorch's IndexError (a 0-d Tensor takes 0 and -1)."""
+    n = builtins.max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(
+            f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], but got {dim})")
+    return dim % n
+
+
+def _wrap_dims(dims: Sequence[int], ndim: int) -> tuple[int, ...]:
+    wrapped = tuple(_wrap_dim(int(d), ndim) for d in dims)
+    if len(set(wrapped)) != len(wrapped):
+        raise RuntimeError(f"dim {wrapped[0]} appears multiple times in the list of dims")
+    return wrapped
+
+
+def _index_array(index: Any, name: str) -> np.ndarray:
+    """An index argument as a NumPy integer array; PyTorch's error for other dtypes."""
+    data: np.ndarray = np.asarray(_backend_to_numpy(_unwrap(index)))
+    if data.dtype.kind not in "iu":
+        raise RuntimeError(f"{name}(): Expected dtype int32/int64 for index")
+    return data
+
+
+def _check_index_shape(x: Tensor, idx: np.ndarray, dim: int, src: Any) -> None:
+    """PyTorch's checks of a gather/scatter index against ``x`` (and ``src``)."""
+    shape = x._data.shape
+    if idx.ndim != x._data.ndim:
+        what = "input" if src is None else "self"
+        raise RuntimeError(f"Index tensor must have the same number of dimensions as {what} tensor")
+    src_shape = _shape_of(src) if isinstance(src, Tensor) else None
+    for d in range(idx.ndim):
+        too_big = d != dim and idx.shape[d] > shape[d]
+        if src_shape is not None and idx.shape[d] > src_shape[d]:
+            too_big = True
+        if too_big:
+            if src is None:
+                raise RuntimeError(
+                    f"Size does not match at dimension {d} expected index {list(idx.shape)} to "
+                    f"be no larger than self {list(shape)} apart from dimension {dim}")
+            tail = "" if src_shape is None else f" and to be no larger size than src {list(src_shape)}"
+            raise RuntimeError(f"Expected index {list(idx.shape)} to be no larger than self "
+                               f"{list(shape)} apart from dimension {dim}{tail}")
+    if idx.size and x._data.ndim:
+        size = shape[dim]
+        bad = idx[(idx < 0) | (idx >= size)]
+        if bad.size:
+            raise RuntimeError(
+                f"index {int(bad.flat[0])} is out of bounds for dimension {dim} with size {size}")
+
+
+def _scatter_key(idx: np.ndarray, dim: int) -> tuple[Any, ...]:
+    """The advanced-indexing key that pairs each element of ``idx`` with its own position,
+    ``idx`` standing in for dimension ``dim``."""
+    nd = idx.ndim
+    return tuple(
+        idx if d == dim else np.arange(n).reshape((1,) * d + (n,) + (1,) * (nd - d - 1))
+        for d, n in enumerate(idx.shape)
+    )
+
+
+def _sort_indices(data: Any, dim: int, descending: bool) -> np.ndarray:
+    """Stable sorting indices along ``dim`` (NaN last ascending, first descending, as torch)."""
+    host = _backend_to_numpy(data)
+    if not descending:
+        ascending: np.ndarray = np.argsort(host, axis=dim, kind="stable").astype(np.int64)
+        return ascending
+    # Descending and stable: sort the reversed array, reverse back, map to the original places.
+    n = host.shape[dim]
+    order = np.argsort(np.flip(host, dim), axis=dim, kind="stable")
+    descending_order: np.ndarray = (n - 1 - np.flip(order, dim)).astype(np.int64)
+    return descending_order
+
+
+_RETURN_TYPES: dict[str, Any] = {}
+
+
+def _return_type(name: str, values: Tensor, indices: Tensor) -> Any:
+    """The ``(values, indices)`` pair named as PyTorch's ``torch.return_types.<name>``."""
+    from .ops.reduce import _ValuesIndices
+
+    cls = _RETURN_TYPES.get(name)
+    if cls is None:
+        cls = _RETURN_TYPES[name] = type(name, (_ValuesIndices,), {"__slots__": (), "_name": name})
+    return cls((values, indices))
+
+
+def _scaled_sum(x: Tensor, product: Tensor, beta: float, alpha: float) -> Tensor:
+    """``beta * x + alpha * product``; with ``beta == 0``, ``x`` is ignored (NaN too)."""
+    if alpha != 1:
+        product = _ops.mul(product, alpha)
+    if beta == 0:
+        return _ops.expand(product, tuple(np.broadcast_shapes(x._data.shape, product._data.shape)))
+    return _ops.add(x if beta == 1 else _ops.mul(x, beta), product)
+
 
 # In-place arithmetic that needs no recording runs as NumPy's ufunc with out=.
 _INPLACE_UFUNCS = {"add": np.add, "sub": np.subtract, "mul": np.multiply, "div": np.true_divide}
@@ -1400,3 +2379,18 @@ if TYPE_CHECKING:
     _ops: _TensorOps
 else:
     from . import ops as _ops  # noqa: E402  (the operators need the primitives; see ops/__init__)
+
+if TYPE_CHECKING:
+    from . import numpy as _fnp
+else:
+    class _LazyNumpy:
+        """funcgrad.numpy (NumPy's API over the primitives, which the further methods use),
+        imported at first use: it imports this module."""
+
+        def __getattr__(self, name):
+            from . import numpy as fnp
+
+            globals()["_fnp"] = fnp
+            return getattr(fnp, name)
+
+    _fnp = _LazyNumpy()
