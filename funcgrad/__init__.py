@@ -29,14 +29,15 @@ from ._functional import (  # PyTorch's further functions
     arctan2, arctanh, argsort, argwhere, asin, asinh, atan, atan2, atanh, baddbmm, bmm,
     broadcast_shapes, broadcast_tensors, broadcast_to, cdist, chunk, clamp_max, clamp_min,
     cosh, count_nonzero, cross, cummax, cummin, cumprod, cumsum, deg2rad, diag, diagonal, diff,
-    einsum, erf, exp2, expm1, fix, flip, float_power, floor_divide, fmod, frac, gather, ger,
+    einsum, erf, exp2, expm1, fix, flip, fliplr, flipud, float_power, floor_divide, fmod, frac,
+    gather, ger,
     hypot, index_add, index_select, inner, isclose, isinf, isneginf, isposinf, kron, kthvalue,
     lerp, log10, log1p, log2, logaddexp, logcumsumexp, logical_and, logical_not, logical_or,
     logical_xor, masked_fill, median, meshgrid, moveaxis, movedim, msort, mv, nan_to_num,
     nanmean, nanquantile, nansum, narrow, nonzero, outer, quantile, rad2deg, remainder,
     repeat_interleave, roll, rot90, rsqrt, scatter, scatter_add, select, sgn, signbit, sinc,
     sinh, sort, split, take, take_along_dim, tensor_split, tile, topk, trace, tril, triu,
-    trunc, unbind, unique, vdot, xlogy,
+    trunc, unbind, unflatten, unique, vdot, xlogy,
 )
 from ._printing import get_printoptions, set_printoptions
 from .autograd import enable_grad, is_grad_enabled, no_grad, set_grad_enabled
@@ -85,7 +86,7 @@ __all__ = [
     "atan2", "atanh", "baddbmm", "bmm", "broadcast_shapes", "broadcast_tensors",
     "broadcast_to", "cdist", "chunk", "clamp_max", "clamp_min", "cosh", "count_nonzero",
     "cross", "cummax", "cummin", "cumprod", "cumsum", "deg2rad", "diag", "diagonal", "diff",
-    "einsum", "erf", "exp2", "expm1", "fix", "flip", "float_power", "floor_divide", "fmod",
+    "einsum", "erf", "exp2", "expm1", "fix", "flip", "fliplr", "flipud", "float_power", "floor_divide", "fmod",
     "frac", "gather", "ger", "hypot", "index_add", "index_select", "inner", "isclose", "isinf",
     "isneginf", "isposinf", "kron", "kthvalue", "lerp", "log10", "log1p", "log2", "logaddexp",
     "logcumsumexp", "logical_and", "logical_not", "logical_or", "logical_xor", "masked_fill",
@@ -93,7 +94,7 @@ __all__ = [
     "nanquantile", "nansum", "narrow", "nonzero", "outer", "quantile", "rad2deg", "remainder",
     "repeat_interleave", "roll", "rot90", "rsqrt", "scatter", "scatter_add", "select", "sgn",
     "signbit", "sinc", "sinh", "sort", "split", "take", "take_along_dim", "tensor_split",
-    "tile", "topk", "trace", "tril", "triu", "trunc", "unbind", "unique", "vdot", "xlogy",
+    "tile", "topk", "trace", "tril", "triu", "trunc", "unbind", "unflatten", "unique", "vdot", "xlogy",
     # printing, grad modes
     "get_printoptions", "set_printoptions", "enable_grad", "is_grad_enabled", "no_grad",
     "set_grad_enabled",

@@ -977,6 +977,32 @@ Examples
 >>> fg.clamp_max(fg.tensor([-1.0, 2.0]), 0.0)
 tensor([-1.,  0.])
 """)
+unflatten = _method("unflatten", """Dimension ``dim`` of ``input`` expanded into ``sizes``.
+
+Examples
+--------
+>>> import funcgrad as fg
+>>> fg.unflatten(fg.zeros(2, 6), 1, (2, 3)).shape
+funcgrad.Size([2, 2, 3])
+""")
+fliplr = _method("fliplr", """``input`` with its columns (dimension 1) reversed.
+
+Examples
+--------
+>>> import funcgrad as fg
+>>> fg.fliplr(fg.tensor([[1, 2], [3, 4]]))
+tensor([[2, 1],
+        [4, 3]])
+""")
+flipud = _method("flipud", """``input`` with its rows (dimension 0) reversed.
+
+Examples
+--------
+>>> import funcgrad as fg
+>>> fg.flipud(fg.tensor([[1, 2], [3, 4]]))
+tensor([[3, 4],
+        [1, 2]])
+""")
 arccos, arccosh, arcsin, arcsinh = acos, acosh, asin, asinh
 arctan, arctanh, arctan2, moveaxis = atan, atanh, atan2, movedim
 

@@ -1543,7 +1543,7 @@ class Tensor:
         dim = _wrap_dim(dim, self._data.ndim)
         idx = _index_array(index, "gather")
         _check_index_shape(self, idx, dim, None)
-        return _ops.getitem(self, _scatter_key(idx, dim))
+        return _ops.getitem(self, _on_device(self, _scatter_key(idx, dim)))
 
     def scatter(self, dim: _int, index: Tensor, src: ArrayLike = None, *,
                 value: ArrayLike = None, reduce: str | None = None) -> Tensor:
@@ -1556,7 +1556,7 @@ class Tensor:
         dim = _wrap_dim(dim, self._data.ndim)
         idx = _index_array(index, "scatter")
         _check_index_shape(self, idx, dim, src)
-        key = _scatter_key(idx, dim)
+        key = _on_device(self, _scatter_key(idx, dim))
         if isinstance(src, Tensor):
             values: ArrayLike = _ops.getitem(src, tuple(slice(0, n) for n in idx.shape))
             if values._data.dtype != self._data.dtype:
@@ -1571,7 +1571,7 @@ class Tensor:
         idx = _index_array(index, "scatter_add")
         _check_index_shape(self, idx, dim, src)
         values = _ops.getitem(src, tuple(slice(0, n) for n in idx.shape))
-        added = _ops.getitem_transpose(values, _scatter_key(idx, dim), tuple(self._data.shape))
+        added = _ops.getitem_transpose(values, _on_device(self, _scatter_key(idx, dim)), tuple(self._data.shape))
         return _ops.add(self, added)
 
     def index_select(self, dim: _int, index: Tensor) -> Tensor:
@@ -1580,7 +1580,7 @@ class Tensor:
         idx = _index_array(index, "index_select")
         if idx.ndim > 1:
             raise IndexError("index_select(): Index is supposed to be a vector")
-        return _ops.getitem(self, (slice(None),) * dim + (idx.reshape(-1),))
+        return _ops.getitem(self, (slice(None),) * dim + (_on_device(self, idx.reshape(-1)),))
 
     def index_add(self, dim: _int, index: Tensor, source: Tensor, *, alpha: _float = 1) -> Tensor:
         """A copy with ``alpha * source``'s slices added at ``index`` along ``dim``."""
@@ -1594,13 +1594,13 @@ class Tensor:
                 f"{list(source.shape)}")
         if alpha != 1:
             source = _ops.mul(source, alpha)
-        key = (slice(None),) * dim + (idx,)
+        key = (slice(None),) * dim + (_on_device(self, idx),)
         return _ops.add(self, _ops.getitem_transpose(source, key, tuple(self._data.shape)))
 
     def masked_fill(self, mask: Tensor, value: ArrayLike) -> Tensor:
         """A copy with ``value`` where the bool ``mask`` (broadcast to this shape) is True."""
         mask_data = _unwrap(mask)
-        kind = getattr(mask_data, "dtype", np.asarray(mask_data).dtype)
+        kind = mask_data.dtype if hasattr(mask_data, "dtype") else np.asarray(mask_data).dtype
         if np.dtype(kind) != np.bool_:
             name = {"float32": "float", "float64": "double", "int64": "long int",
                     "int32": "int"}.get(str(np.dtype(kind)), str(np.dtype(kind)))
@@ -1781,14 +1781,14 @@ class Tensor:
 
     def take(self, index: Tensor) -> Tensor:
         """Elements of the flattened Tensor at ``index`` (the result has ``index``'s shape)."""
-        return _tensor(_fnp.take(self, _index_array(index, "take")))
+        return _tensor(_fnp.take(self, _on_device(self, _index_array(index, "take"))))
 
     def take_along_dim(self, indices: Tensor, dim: _int | None = None) -> Tensor:
         """Values at ``indices`` matched along ``dim`` (as ``argsort`` gives them), the other
         dimensions broadcast; the flattened Tensor when ``dim`` is None."""
         idx = _index_array(indices, "take_along_dim")
         if dim is None:
-            return _tensor(_fnp.take_along_axis(_ops.reshape(self, (-1,)), idx.reshape(-1), 0))
+            return _tensor(_fnp.take_along_axis(_ops.reshape(self, (-1,)), _on_device(self, idx.reshape(-1)), 0))
         dim = _wrap_dim(dim, self._data.ndim)
         if idx.ndim != self._data.ndim:
             raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
@@ -1801,8 +1801,8 @@ class Tensor:
         x_target, i_target = list(common), list(common)
         x_target[dim], i_target[dim] = self._data.shape[dim], idx.shape[dim]
         x = self if tuple(x_target) == self._data.shape else _ops.expand(self, tuple(x_target))
-        idx = np.broadcast_to(idx, tuple(i_target))
-        return _tensor(_fnp.take_along_axis(x, idx, dim))
+        idx = np.ascontiguousarray(np.broadcast_to(idx, tuple(i_target)))
+        return _tensor(_fnp.take_along_axis(x, _on_device(self, idx), dim))
 
     def broadcast_to(self, size: _SizeArg) -> Tensor:
         """A view broadcast to ``size`` (-1 keeps a dimension)."""
@@ -1823,17 +1823,17 @@ class Tensor:
         keep their order."""
         dim = _wrap_dim(dim, self._data.ndim)
         if self._data.ndim == 0:
-            return _return_type("sort", self, _from_array(np.zeros((), np.int64)))
+            return _return_type("sort", self, _like(self, np.zeros((), np.int64)))
         idx = _sort_indices(self._data, dim, descending)
-        return _return_type("sort", _tensor(_fnp.take_along_axis(self, idx, dim)), _from_array(idx))
+        return _return_type("sort", _tensor(_fnp.take_along_axis(self, _on_device(self, idx), dim)), _like(self, idx))
 
     def argsort(self, dim: _int = -1, descending: _bool = False, *,
                 stable: _bool = False) -> Tensor:
         """The indices that sort along ``dim`` (ties keep their order)."""
         dim = _wrap_dim(dim, self._data.ndim)
         if self._data.ndim == 0:
-            return _from_array(np.zeros((), np.int64))
-        return _from_array(_sort_indices(self._data, dim, descending))
+            return _like(self, np.zeros((), np.int64))
+        return _like(self, _sort_indices(self._data, dim, descending))
 
     def msort(self) -> Tensor:
         """The values sorted along dimension 0."""
@@ -1848,10 +1848,10 @@ class Tensor:
         if not 0 <= k <= size:
             raise RuntimeError("selected index k out of range")
         if self._data.ndim == 0:
-            return _return_type("topk", self, _from_array(np.zeros((), np.int64)))
+            return _return_type("topk", self, _like(self, np.zeros((), np.int64)))
         idx = _sort_indices(self._data, dim, largest)
         idx = idx[(slice(None),) * dim + (slice(0, k),)]
-        return _return_type("topk", _tensor(_fnp.take_along_axis(self, idx, dim)), _from_array(idx))
+        return _return_type("topk", _tensor(_fnp.take_along_axis(self, _on_device(self, idx), dim)), _like(self, idx))
 
     def kthvalue(self, k: _int, dim: _int = -1, keepdim: _bool = False) -> Any:
         """The ``k``-th smallest value along ``dim`` (1-based) and its index."""
@@ -1864,14 +1864,14 @@ class Tensor:
     def _pick_sorted(self, name: str, position: _int, dim: _int, keepdim: _bool) -> Any:
         """The ``position``-th of the values sorted along ``dim``, and its index."""
         if self._data.ndim == 0:
-            return _return_type(name, self, _from_array(np.zeros((), np.int64)))
+            return _return_type(name, self, _like(self, np.zeros((), np.int64)))
         idx = _sort_indices(self._data, dim, False)
         idx = idx[(slice(None),) * dim + (slice(position, position + 1),)]
-        values = _tensor(_fnp.take_along_axis(self, idx, dim))
+        values = _tensor(_fnp.take_along_axis(self, _on_device(self, idx), dim))
         if not keepdim:
             values = _ops.squeeze(values, dim)
             idx = idx.squeeze(dim)
-        return _return_type(name, values, _from_array(idx))
+        return _return_type(name, values, _like(self, idx))
 
     def median(self, dim: _int | None = None, keepdim: _bool = False) -> Any:
         """The median (the lower of the two middle values for an even count); with ``dim``,
@@ -1918,11 +1918,11 @@ class Tensor:
         values, inverse, counts = found
         if dim is None:
             inverse = inverse.reshape(self._data.shape)
-        out = [_from_array(values)]
+        out = [_like(self, values)]
         if return_inverse:
-            out.append(_from_array(inverse.astype(np.int64)))
+            out.append(_like(self, inverse.astype(np.int64)))
         if return_counts:
-            out.append(_from_array(counts.astype(np.int64)))
+            out.append(_like(self, counts.astype(np.int64)))
         return out[0] if len(out) == 1 else tuple(out)
 
     def nonzero(self, *, as_tuple: _bool = False) -> Any:
@@ -1930,10 +1930,10 @@ class Tensor:
         dimension with ``as_tuple=True``."""
         found = np.nonzero(np.atleast_1d(_backend_to_numpy(self._data)))
         if as_tuple:
-            return tuple(_from_array(f.astype(np.int64)) for f in found)
+            return tuple(_like(self, f.astype(np.int64)) for f in found)
         stacked = np.stack(found, axis=1).astype(np.int64) if self._data.ndim else np.zeros(
             (len(found[0]), 0), np.int64)
-        return _from_array(stacked)
+        return _like(self, stacked)
 
     def argwhere(self) -> Tensor:
         """Indices of the nonzero elements, an ``(n, ndim)`` Tensor."""
@@ -1945,7 +1945,7 @@ class Tensor:
         dims = None if dim is None else _wrap_dims(
             (dim,) if isinstance(dim, int) else tuple(dim), self._data.ndim)
         counted = np.count_nonzero(_backend_to_numpy(self._data), axis=dims)
-        return _from_array(np.asarray(counted, dtype=np.int64))
+        return _like(self, np.asarray(counted, dtype=np.int64))
 
     def nansum(self, dim: _Dims = None, keepdim: _bool = False, *, dtype: DTypeLike = None) -> Tensor:
         """The sum over ``dim``, NaN counted as zero."""
@@ -1971,7 +1971,7 @@ class Tensor:
     def _cumulative_extreme(self, name: str, dim: _int, better: np.ufunc) -> Any:
         dim = _wrap_dim(dim, self._data.ndim)
         if self._data.ndim == 0:
-            return _return_type(name, self, _from_array(np.zeros((), np.int64)))
+            return _return_type(name, self, _like(self, np.zeros((), np.int64)))
         data = np.moveaxis(_backend_to_numpy(self._data), dim, 0)
         idx = np.zeros(data.shape, np.int64)
         best = data[0].copy()
@@ -1982,7 +1982,7 @@ class Tensor:
             best = np.where(take, data[i], best)
             idx[i] = np.where(take, i, idx[i - 1])
         idx = np.moveaxis(idx, 0, dim)
-        return _return_type(name, _tensor(_fnp.take_along_axis(self, idx, dim)), _from_array(idx))
+        return _return_type(name, _tensor(_fnp.take_along_axis(self, _on_device(self, idx), dim)), _like(self, idx))
 
     def logcumsumexp(self, dim: _int) -> Tensor:
         """``log(cumsum(exp(x)))`` along ``dim``, stably."""
@@ -2171,6 +2171,21 @@ def _tensor(x: Any) -> Tensor:
     """``x``, a funcgrad.numpy result known to be a Tensor (its functions return Any)."""
     t: Tensor = x
     return t
+
+
+def _on_device(x: Tensor, value: Any) -> Any:
+    """A host index array (or a key of them) moved to ``x``'s device."""
+    xp = _backend.namespace(x._data)
+    if xp is np:
+        return value
+    if isinstance(value, tuple):
+        return tuple(_on_device(x, v) for v in value)
+    return xp.asarray(value) if isinstance(value, np.ndarray) else value
+
+
+def _like(x: Tensor, value: np.ndarray) -> Tensor:
+    """A Tensor of host values (indices, counts) on ``x``'s device."""
+    return _from_array(_on_device(x, value))
 
 
 def _floating(x: Tensor) -> Tensor:

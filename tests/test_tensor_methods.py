@@ -5,7 +5,9 @@ PyTorch's words)."""
 import numpy as np
 import pytest
 
+import _fake_cupy
 import funcgrad as fg
+from funcgrad.tensor import _from_array
 from funcgrad.testing import check_grads
 
 RNG = np.random.default_rng(7)
@@ -158,6 +160,13 @@ def test_take_along_dim_and_broadcast_to():
     # The other dimensions broadcast.
     assert x.take_along_dim(T([[0, 2]]), 1).tolist() == [[10, 20], [60, 50]]
     assert fg.broadcast_to(T([1, 2]), (2, 2)).tolist() == [[1, 2], [1, 2]]
+
+
+def test_top_level_fliplr_flipud_unflatten():
+    x = T(A)
+    close(fg.fliplr(x), np.fliplr(A))
+    close(fg.flipud(x), np.flipud(A))
+    close(fg.unflatten(x, 0, (1, 3)), A.reshape(1, 3, 4))
 
 
 def test_rot90_matches_numpy():
@@ -623,3 +632,42 @@ ERRORS = [
 def test_errors_match_pytorch(call, kind, message):
     with pytest.raises(kind, match=message):
         call()
+
+
+# ---- on a device: values, indices and gradients stay there ---------------------------------
+
+
+DEVICE_FNS = {
+    "gather": lambda x, d: x.gather(0, d(INDEX)),
+    "scatter_add": lambda x, d: x.scatter_add(0, d(INDEX), x[:2]),
+    "index_select": lambda x, d: x.index_select(1, d(np.array([3, 0]))),
+    "masked_fill": lambda x, d: x.masked_fill(x > 0, 2.0),
+    "sort": lambda x, d: x.sort(1).values * x.sort(1).indices,
+    "topk": lambda x, d: x.topk(2, 0).values * x.topk(2, 0).indices,
+    "median": lambda x, d: x.median(1).values * x.median(1).indices,
+    "cummax": lambda x, d: x.cummax(1).values * x.cummax(1).indices,
+    "take_along_dim": lambda x, d: x.take_along_dim(d(np.array([[0, 2]])), 1),
+    "repeat_interleave": lambda x, d: x.repeat_interleave(2, 0),
+    "logcumsumexp": lambda x, d: x.logcumsumexp(1),
+    "cdist": lambda x, d: fg.cdist(x, x.flip(0)),
+    "addmm": lambda x, d: x[:, :3].addmm(x, x.T[:, :3]),
+    "nonzero": lambda x, d: (x > 0).nonzero() * 1.0,
+    "unique": lambda x, d: (x > 0).unique(return_counts=True)[1] * 1.0,
+}
+
+
+@pytest.mark.parametrize("name", sorted(DEVICE_FNS))
+def test_methods_keep_values_indices_and_gradients_on_the_device(name):
+    f = DEVICE_FNS[name]
+    cpu_x = _from_array(A.copy()).requires_grad_(True)
+    want = f(cpu_x, lambda a: _from_array(a))
+    with _fake_cupy.installed() as cp:
+        x = _from_array(cp.asarray(A)).requires_grad_(True)
+        got = f(x, lambda a: _from_array(cp.asarray(a)))
+        assert isinstance(got._data, cp.ndarray)
+        np.testing.assert_allclose(got._data.get(), np.asarray(want.detach()))
+        if got.requires_grad:
+            got.sum().backward()
+            want.sum().backward()
+            assert isinstance(x.grad._data, cp.ndarray)
+            np.testing.assert_allclose(x.grad._data.get(), np.asarray(cpu_x.grad))
