@@ -1551,8 +1551,11 @@ class Tensor:
         ``out[index[i][j]][j] = src[i][j]`` for ``dim=0``."""
         if src is None:
             src = value
+        if reduce == "add" and isinstance(src, Tensor):
+            return self.scatter_add(dim, index, src)
         if reduce is not None:
-            raise NotImplementedError("scatter(reduce=...) is not supported; use scatter_add")
+            raise NotImplementedError(f"scatter(reduce={reduce!r}) is not supported; "
+                                      "scatter_add adds")
         dim = _wrap_dim(dim, self._data.ndim)
         idx = _index_array(index, "scatter")
         _check_index_shape(self, idx, dim, src)
@@ -1670,7 +1673,7 @@ class Tensor:
             if step <= 0 and size > 0:
                 raise RuntimeError(f"split_size can only be 0 if dimension size is 0, but got "
                                    f"dimension size of {size}")
-            sizes = [min(step, size - s) for s in range(0, size, step)] if step > 0 else [0]
+            sizes = [min(step, size - s) for s in range(0, size, step)] if size else [0]
         pieces = []
         start = 0
         for s in sizes:
@@ -1865,8 +1868,14 @@ class Tensor:
         """The ``position``-th of the values sorted along ``dim``, and its index."""
         if self._data.ndim == 0:
             return _return_type(name, self, _like(self, np.zeros((), np.int64)))
-        idx = _sort_indices(self._data, dim, False)
-        idx = idx[(slice(None),) * dim + (slice(position, position + 1),)]
+        order = _sort_indices(self._data, dim, False)
+        where = np.full(order.shape[:dim] + (1,) + order.shape[dim + 1:], position)
+        host = _backend_to_numpy(self._data)
+        if name == "median" and host.dtype.kind in "fc":
+            # NaN propagates, as in PyTorch: the first NaN (NaN sorts last) is the median.
+            nans = np.isnan(host).sum(axis=dim, keepdims=True)
+            where = np.where(nans > 0, host.shape[dim] - nans, where)
+        idx = np.take_along_axis(order, where, dim)
         values = _tensor(_fnp.take_along_axis(self, _on_device(self, idx), dim))
         if not keepdim:
             values = _ops.squeeze(values, dim)

@@ -62,6 +62,8 @@ def test_scatter_and_scatter_add_follow_pytorchs_documented_examples():
     close(out, [[2, 1, 1, 2, 2], [1, 2, 1, 1, 1], [1, 1, 2, 1, 1]])
     out = fg.zeros(3).scatter_add(0, T([0, 0, 2]), T([1.0, 2.0, 3.0]))
     close(out, [3.0, 0.0, 3.0])
+    out = fg.zeros(3).scatter(0, T([0, 0, 2]), T([1.0, 2.0, 3.0]), reduce="add")
+    close(out, [3.0, 0.0, 3.0])
 
 
 def test_index_select_index_add_take():
@@ -118,6 +120,7 @@ def test_split_with_a_size_and_with_a_list():
     assert [c.tolist() for c in fg.split(fg.arange(5), [1, 4])] == [[0], [1, 2, 3, 4]]
     assert [c.shape for c in T(A).split([1, 3], dim=1)] == [(3, 1), (3, 3)]
     assert [c.tolist() for c in fg.arange(5).tensor_split(2)] == [[0, 1, 2], [3, 4]]
+    assert [c.shape for c in fg.zeros(0).split(2)] == [(0,)]  # one empty piece, as PyTorch
 
 
 def test_repeat_is_tile_and_repeat_interleave_repeats_each_element():
@@ -214,6 +217,12 @@ def test_median_kthvalue_quantile():
     assert med.indices.tolist() == expected_idx.tolist()
     close(med.values, A[np.arange(3), expected_idx])
     assert fg.median(x, 0, keepdim=True).values.shape == (1, 4)
+    # NaN propagates through median, its index the NaN's, as in PyTorch.
+    nan = float("nan")
+    assert np.isnan(float(T([1.0, nan, 2.0]).median()))
+    m = T([[1.0, nan, 2.0, nan], [3.0, 1.0, 2.0, 0.0]]).median(1)
+    assert np.isnan(m.values[0].item()) and m.values[1].item() == 1.0
+    assert m.indices.tolist() == [1, 1]
     kth = T([3.0, 1.0, 2.0]).kthvalue(2)
     assert float(kth.values) == 2.0 and int(kth.indices) == 2
     close(x.quantile(0.3), np.quantile(A, 0.3))
