@@ -1095,11 +1095,11 @@ def meshgrid(*tensors: Any, indexing: str = "ij") -> tuple[Tensor, ...]:
     if len(tensors) == 1 and isinstance(tensors[0], (list, tuple)):
         tensors = tuple(tensors[0])
     if indexing not in ("ij", "xy"):
-        raise RuntimeError(f"torch.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
+        raise RuntimeError(f"funcgrad.meshgrid: indexing must be one of \"xy\" or \"ij\", but "
                            f"received: {indexing}")
     for t in tensors:
         if _t(t).ndim > 1:
-            raise RuntimeError("torch.meshgrid: Expected 0D or 1D tensor in the tensor list but "
+            raise RuntimeError("funcgrad.meshgrid: Expected 0D or 1D tensor in the tensor list but "
                                f"got: {_t(t)!r}")
     grids = fnp.meshgrid(*[_t(t) for t in tensors], indexing="ij" if indexing == "ij" else "xy")
     return tuple(grids)

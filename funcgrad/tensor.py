@@ -1794,7 +1794,7 @@ class Tensor:
             return _tensor(_fnp.take_along_axis(_ops.reshape(self, (-1,)), _on_device(self, idx.reshape(-1)), 0))
         dim = _wrap_dim(dim, self._data.ndim)
         if idx.ndim != self._data.ndim:
-            raise RuntimeError("torch.take_along_dim(): input and indices should have the same "
+            raise RuntimeError("funcgrad.take_along_dim(): input and indices should have the same "
                                f"number of dimensions, but got {self._data.ndim} dimensions for "
                                f"input, and {idx.ndim} dimensions for indices")
         x_shape = list(self._data.shape)
@@ -1978,12 +1978,13 @@ class Tensor:
         return self._cumulative_extreme("cummin", dim, np.less_equal)
 
     def _cumulative_extreme(self, name: str, dim: _int, better: np.ufunc) -> Any:
+        """Running extreme along ``dim`` (``better(new, best)`` takes the new), with indices."""
         dim = _wrap_dim(dim, self._data.ndim)
         if self._data.ndim == 0:
             return _return_type(name, self, _like(self, np.zeros((), np.int64)))
         data = np.moveaxis(_backend_to_numpy(self._data), dim, 0)
         idx = np.zeros(data.shape, np.int64)
-        best = data[0].copy()
+        best = data[0].copy() if data.shape[0] else data
         for i in range(1, data.shape[0]):
             take = better(data[i], best)
             if data.dtype.kind in "fc":
@@ -2206,8 +2207,13 @@ def _floating(x: Tensor) -> Tensor:
 
 
 def _any_complex(*xs: Any) -> bool:
-    return builtins.any(np.asarray(_unwrap(x)).dtype.kind == "c" if not hasattr(_unwrap(x), "dtype")
-                        else _unwrap(x).dtype.kind == "c" for x in xs)
+    """Whether any of ``xs`` (Tensors, arrays, numbers) is complex."""
+    for x in xs:
+        data = _unwrap(x)
+        kind = data.dtype.kind if hasattr(data, "dtype") else np.asarray(data).dtype.kind
+        if kind == "c":
+            return True
+    return False
 
 
 def _wrap_dim(dim: int, ndim: int) -> int:

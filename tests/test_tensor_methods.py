@@ -632,8 +632,9 @@ ERRORS = [
     (lambda: X.rot90(1, [0]), RuntimeError, "expected total rotation dims == 2, but got dims = 1"),
     (lambda: X[:, :2].cross(X[:, :2], dim=1), RuntimeError,
      "linalg.cross: inputs dimension 1 must have length 3. Got 2 and 2"),
-    (lambda: X.take_along_dim(T([0]), 1), RuntimeError, "input and indices should have the same number of dimensions"),
-    (lambda: fg.meshgrid(T([1, 2]), indexing="yx"), RuntimeError, "indexing must be one of"),
+    (lambda: X.take_along_dim(T([0]), 1), RuntimeError,
+     r"funcgrad.take_along_dim\(\): input and indices should have the same number of dimensions"),
+    (lambda: fg.meshgrid(T([1, 2]), indexing="yx"), RuntimeError, "funcgrad.meshgrid: indexing must be one of"),
 ]
 
 
