@@ -500,3 +500,30 @@ def test_product_of_two_tracked_tensors_still_guards_both():
     c.add_(1.0)
     with pytest.raises(RuntimeError, match="modified by an inplace operation"):
         w.sum().backward()
+
+
+@pytest.mark.parametrize("name, f", [
+    ("sign", lambda x: x.sign()), ("round", lambda x: x.round()), ("floor", lambda x: x.floor()),
+    ("relu of negatives", lambda x: fg.relu(x - 10.0)), ("times zero", lambda x: x * 0.0),
+    ("through a non-leaf", lambda x: (x * 3.0).sign()),
+])
+def test_a_leaf_reached_only_by_zero_gradients_gets_zeros_as_pytorch(name, f):
+    x = fg.tensor([1.5, -2.0], requires_grad=True)
+    f(x).sum().backward()
+    assert x.grad is not None and x.grad.tolist() == [0.0, 0.0], name
+    (g,) = fg.autograd.grad(f(x).sum(), x)
+    assert g.tolist() == [0.0, 0.0], name
+    # Zeros add nothing to a gradient that is already there.
+    f(x).sum().backward()
+    (x * 2.0).sum().backward()
+    assert x.grad.tolist() == [2.0, 2.0]
+
+
+def test_an_unused_leaf_stays_unused():
+    x = fg.tensor([1.0, 2.0], requires_grad=True)
+    unused = fg.tensor([3.0], requires_grad=True)
+    (x * 2.0).sum().backward()
+    assert unused.grad is None
+    with pytest.raises(RuntimeError, match="appears to not have been used in the graph"):
+        fg.autograd.grad((x * 2.0).sum(), [x, unused])
+    assert fg.autograd.grad((x * 2.0).sum(), [x, unused], allow_unused=True)[1] is None

@@ -245,6 +245,7 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None,
 
     buffers: dict[Node, Any] = {}
     heap: list[tuple[int, Node]] = []
+    zero_reached: list[Node] = []  # nodes a rule sent an exact-zero (None) cotangent to
     for node, g in zip(root_nodes, root_grads):
         if needed is not None and node not in needed:
             continue
@@ -286,6 +287,8 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None,
                 _run_post_hooks(node, grads, g)
             for nxt, ct in zip(node._next, grads):
                 if ct is None or nxt is None:
+                    if nxt is not None:
+                        zero_reached.append(nxt)  # an exact zero (PyTorch: a zeros tensor)
                     continue
                 if needed is not None and nxt not in needed:
                     continue
@@ -296,10 +299,49 @@ def run_backward(outputs: Sequence[Tensor], grad_outputs: Sequence[Any] | None,
                     heappush(heap, (-nxt._seq, nxt))
             # Drop this frame's references, so a leaf can take its gradient without a copy.
             grads = ct = g = None
+        if zero_reached and accumulate and target_index is None:
+            _zero_fill_leaves(zero_reached)
     finally:
         errstate.__exit__(None, None, None)
         _state.enabled = prev_mode
     return captured
+
+
+def _reachable_nodes(outputs: Sequence[Tensor]) -> set[Node]:
+    """Every node of the graphs behind ``outputs``."""
+    seen: set[Node] = set()
+    stack = [t._grad_fn for t in outputs if t._grad_fn is not None]
+    while stack:
+        node = stack.pop()
+        if node in seen:
+            continue
+        seen.add(node)
+        stack.extend(n for n in node._next if n is not None)
+    return seen
+
+
+def _zero_fill_leaves(starts: list[Node]) -> None:
+    """Give a zero ``.grad`` to the leaves behind ``starts`` that got no gradient at all.
+
+    funcgrad's rules return None for an exact zero (``sign``, ``round``, an unused branch),
+    and the engine skips what only zeros reach; PyTorch sends zeros tensors instead, so a
+    leaf that is part of the graph ends with ``.grad`` zeros, not None. This runs only when
+    a rule returned such a None.
+    """
+    seen: set[int] = set()
+    stack = list(starts)
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if type(node) is AccumulateGrad:
+            leaf = node._variable_ref
+            if leaf._grad is None:
+                data = leaf._data
+                leaf._grad = _from_array(namespace(data).zeros(data.shape, dtype=data.dtype))
+            continue
+        stack.extend(n for n in node._next if n is not None)
 
 
 def _apply_node(node: Node, g: Any, needs: tuple[bool, ...] | None, create_graph: bool,
@@ -602,9 +644,13 @@ def grad(outputs: Tensor | Sequence[Tensor], inputs: Tensor | Sequence[Tensor],
     captured = run_backward(outputs, grad_outputs, retain_graph, create_graph, targets,
                             accumulate=False, batched=is_grads_batched)
     result: list[Tensor | None] = []
+    reachable: set[Node] | None = None
     for i, (t, g) in enumerate(zip(inputs, captured)):
         if g is None:
-            if materialize_grads:
+            if reachable is None:
+                reachable = _reachable_nodes(outputs)
+            # In the graph but reached only by exact zeros: PyTorch's zeros, not "unused".
+            if materialize_grads or targets[i] in reachable:
                 result.append(_from_array(_namespace(t._data).zeros(batch + t._data.shape, dtype=t._data.dtype)))
                 continue
             if not allow_unused:
