@@ -331,3 +331,23 @@ def fmt_ratio(r):
     if r is None:
         return "-"
     return f"{r:.2f}x" if r < 10 else f"{r:.1f}x" if r < 100 else f"{r:.0f}x"
+
+
+def print_workload(header, rows, notes, bars, out):
+    """One workload's table (name column left, figures right), its notes and its bars.
+
+    A row whose second cell starts with "failed" is printed as a message across the table.
+    """
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    fmt = "  " + "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{w}}}"
+                           for i, w in enumerate(widths))
+    print(fmt.format(*header), file=out)
+    for row in rows:
+        if row[1].startswith("failed"):
+            print(f"  {row[0]:<{widths[0]}}  {row[1]}", file=out)
+        else:
+            print(fmt.format(*row), file=out)
+    for note in notes:
+        print(f"  note: {note}", file=out)
+    for bar in bars:
+        print(f"  {bar['status']:4s}  {bar['label']}: {bar['detail']}", file=out)

@@ -59,6 +59,7 @@ import numpy as np  # noqa: E402
 # the harness first: it finds funcgrad in this clone when funcgrad is not installed
 import _harness  # noqa: E402  # isort: skip
 from _harness import FUNCGRAD, LIMIT, PEER, Bar, evaluate_bar, fmt_ratio, fmt_time  # noqa: E402
+from bench_tiny_ops import tiny_by_hand  # noqa: E402
 
 import funcgrad as fg  # noqa: E402
 
@@ -491,24 +492,6 @@ def tiny_input():
     return np.linspace(-1.2, 1.3, TINY_SIZE, dtype=np.float32)
 
 
-def tiny_by_hand(xp, x, blocks):
-    """Hand-written forward and reverse pass of ``blocks`` blocks of
-    ``y = tanh(sin(y * 0.5 + x))`` from ``y = x``: the gradient of ``sum(y)`` in ``x``."""
-    y, saved = x, []
-    for _ in range(blocks):
-        u = y * 0.5 + x
-        t = xp.tanh(xp.sin(u))
-        saved.append((u, t))
-        y = t
-    g = xp.ones_like(x)
-    gx = xp.zeros_like(x)
-    for u, t in reversed(saved):
-        g = g * (1 - t * t) * xp.cos(u)
-        gx = gx + g
-        g = g * 0.5
-    return gx + g           # y starts as x: the gradient that reaches y_0 is x's too
-
-
 def build_tiny(setup, args):
     xp, torch = setup.xp, setup.torch
     blocks = max(1, args.ops // 4)
@@ -602,19 +585,7 @@ def print_report(doc, out):
     for i, (key, entry) in enumerate(doc["workloads"].items(), 1):
         print(f"\n[{i}] {key}: {entry['title']}", file=out)
         header, rows = table_rows(entry, torch_name)
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-        fmt = "  " + "  ".join(f"{{:<{widths[0]}}}" if j == 0 else f"{{:>{wd}}}"
-                               for j, wd in enumerate(widths))
-        print(fmt.format(*header), file=out)
-        for row in rows:
-            if row[1].startswith("failed"):
-                print(f"  {row[0]:<{widths[0]}}  {row[1]}", file=out)
-            else:
-                print(fmt.format(*row), file=out)
-        for note in entry["notes"]:
-            print(f"  note: {note}", file=out)
-        for bar in entry["bars"]:
-            print(f"  {bar['status']:4s}  {bar['label']}: {bar['detail']}", file=out)
+        _harness.print_workload(header, rows, entry["notes"], entry["bars"], out)
     bars = [(k, b) for k, e in doc["workloads"].items() for b in e["bars"]]
     counts = {s: sum(b["status"] == s for _, b in bars) for s in ("PASS", "FAIL", "SKIP")}
     print(f"\nbars: {counts['PASS']} pass, {counts['FAIL']} fail"

@@ -28,18 +28,20 @@ TINY_BLOCKS = 150                    # 4 ops a block: 600 ops
 TINY_X = np.array([0.3, -0.7, 1.1, 0.05], dtype=np.float32)
 
 
-def _tiny_numpy(x, blocks):
-    """Hand-written forward and reverse pass of the chain (the limit)."""
+def tiny_by_hand(xp, x, blocks):
+    """Hand-written forward and reverse pass of ``blocks`` blocks of
+    ``y = tanh(sin(y * 0.5 + x))`` from ``y = x`` (the limit), in the array module ``xp``
+    (NumPy here, CuPy in bench_gpu.py): the gradient of ``sum(y)`` in ``x``."""
     y, saved = x, []
     for _ in range(blocks):
         u = y * 0.5 + x
-        t = np.tanh(np.sin(u))
+        t = xp.tanh(xp.sin(u))
         saved.append((u, t))
         y = t
-    g = np.ones_like(x)
-    gx = np.zeros_like(x)
+    g = xp.ones_like(x)
+    gx = xp.zeros_like(x)
     for u, t in reversed(saved):
-        g = g * (1 - t * t) * np.cos(u)
+        g = g * (1 - t * t) * xp.cos(u)
         gx = gx + g
         g = g * 0.5
     return gx + g  # the chain starts at y = x: its cotangent reaches x too
@@ -48,8 +50,8 @@ def _tiny_numpy(x, blocks):
 def build_tiny_ops(cfg):
     blocks = TINY_BLOCKS
     x0 = TINY_X
-    want = _tiny_numpy(x0, blocks)
-    built = Built(cases=[Case("hand-written NumPy", lambda: _tiny_numpy(x0, blocks), LIMIT)],
+    want = tiny_by_hand(np, x0, blocks)
+    built = Built(cases=[Case("hand-written NumPy", lambda: tiny_by_hand(np, x0, blocks), LIMIT)],
                   baseline="hand-written NumPy", per=4 * blocks, unit="op",
                   repeat=5 if cfg.quick else 15)
 

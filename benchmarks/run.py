@@ -173,19 +173,7 @@ def print_tables(machine, results, notes, out=sys.stdout):
             print(f"  ERROR: {entry['error']}", file=out)
             continue
         header, rows = table_rows(entry)
-        widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
-        fmt = "  " + "  ".join(f"{{:<{widths[0]}}}" if i == 0 else f"{{:>{w}}}"
-                               for i, w in enumerate(widths))
-        print(fmt.format(*header), file=out)
-        for row in rows:
-            if row[1].startswith("failed"):
-                print(f"  {row[0]:<{widths[0]}}  {row[1]}", file=out)
-            else:
-                print(fmt.format(*row), file=out)
-        for note in entry["notes"]:
-            print(f"  note: {note}", file=out)
-        for bar in entry["bars"]:
-            print(f"  {bar['status']:4s}  {bar['label']}: {bar['detail']}", file=out)
+        _harness.print_workload(header, rows, entry["notes"], entry["bars"], out)
     bars = [(k, b) for k, e in results.items() for b in e.get("bars", [])]
     if bars:
         counts = {s: sum(b["status"] == s for _, b in bars) for s in ("PASS", "FAIL", "SKIP")}

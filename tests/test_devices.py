@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pytest
 
-import _fake_cupy
 import funcgrad as fg
 import funcgrad.numpy as fnp
 from funcgrad import backend
@@ -24,45 +23,7 @@ from funcgrad.ops import REGISTRY
 from funcgrad.tensor import _from_array
 from funcgrad.testing import _sample_args
 
-
-class Device:
-    """A device under test: how to put arrays there and how closely results must agree."""
-
-    def __init__(self, name: str, module: Any, rtol: float) -> None:
-        self.name, self.module, self.rtol = name, module, rtol
-
-    def put(self, value: Any) -> Any:
-        """NumPy arrays (also inside tuples and lists) moved to the device; the rest as is."""
-        if isinstance(value, np.ndarray):
-            return self.module.asarray(value)
-        if isinstance(value, tuple):
-            return tuple(self.put(v) for v in value)
-        if isinstance(value, list):
-            return [self.put(v) for v in value]
-        return value
-
-    def get(self, value: Any) -> Any:
-        if isinstance(value, fg.Tensor):
-            value = value._data
-        assert backend.namespace(value) is self.module, (
-            f"expected a device array, got {type(value).__name__}")
-        return value.get()
-
-    def close(self, got: Any, want: Any, what: str) -> None:
-        want = np.asarray(want._data if isinstance(want, fg.Tensor) else want)
-        np.testing.assert_allclose(self.get(got), want, rtol=self.rtol, atol=self.rtol * 1e-3,
-                                   err_msg=what)
-
-
-@pytest.fixture(params=["fake-cuda", "cuda"])
-def device(request: pytest.FixtureRequest) -> Any:
-    if request.param == "cuda":
-        if not fg.cuda.is_available():
-            pytest.skip("no CUDA device here (needs CuPy and an NVIDIA GPU)")
-        yield Device("cuda", backend.cuda_module(), rtol=1e-5)
-        return
-    with _fake_cupy.installed() as module:
-        yield Device("fake-cuda", module, rtol=1e-12)
+from _devices import Device  # (the `device` fixture is in conftest.py)
 
 
 # Primitives whose rules still mix host and device arrays: each entry must fail (strict), so

@@ -14,25 +14,13 @@ from typing import Any, Callable
 import numpy as np
 import pytest
 
-import _fake_cupy
 import funcgrad as fg
 import funcgrad.numpy as fnp
 from funcgrad import backend
 from funcgrad.tensor import _from_array
-from test_devices import Device
+from _devices import Device  # (the `device` fixture is in conftest.py)
 
 LA = fnp.linalg
-
-
-@pytest.fixture(params=["fake-cuda", "cuda"])
-def device(request: pytest.FixtureRequest) -> Any:
-    if request.param == "cuda":
-        if not fg.cuda.is_available():
-            pytest.skip("no CUDA device here (needs CuPy and an NVIDIA GPU)")
-        yield Device("cuda", backend.cuda_module(), rtol=1e-5)
-        return
-    with _fake_cupy.installed() as module:
-        yield Device("fake-cuda", module, rtol=1e-12)
 
 
 # ---- inputs --------------------------------------------------------------------------------
