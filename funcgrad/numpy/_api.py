@@ -42,6 +42,7 @@ from ..ops import (  # noqa: E402  (NumPy's names for primitives with NumPy's si
     isinf, isnan, less, less_equal, log, logical_and, logical_not, logical_or, logical_xor,
     matmul, maximum, minimum, not_equal, sign, sin, sqrt, tan, tanh, trunc,
 )
+from ._arrays import has_tensor as _has_tensor, no_out as _no_out  # noqa: E402
 from ._indexing import where  # noqa: E402  (with one argument: the indices, as NumPy)
 
 absolute = ops.abs
@@ -170,14 +171,6 @@ def round(a: ArrayLike, decimals: int = 0, out: None = None) -> Any:
     return ops.round(a)
 
 
-def _has_tensor(obj: object) -> bool:
-    if isinstance(obj, Tensor):
-        return True
-    if isinstance(obj, (list, tuple)):
-        return any(_has_tensor(o) for o in obj)
-    return False
-
-
 def array(object: ArrayLike, dtype: DTypeLike = None, *, copy: bool | None = True,
           order: _Order = "K", subok: bool = False, ndmin: int = 0,
           like: ArrayLike = None) -> Any:
@@ -268,11 +261,6 @@ def size(a: ArrayLike, axis: int | None = None) -> int:
     """The number of elements of ``a`` (along ``axis``)."""
     s = _shape(a)
     return int(np.prod(s)) if axis is None else s[axis]
-
-
-def _no_out(out: object, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
 NUMPY_UFUNCS: dict[np.ufunc, Callable[..., Any]] = {

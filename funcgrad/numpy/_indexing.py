@@ -26,6 +26,7 @@ from ..ops.sorting import inverse_permutation, permute_along_axis
 from ..tensor import Tensor, _from_array
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
+from ._arrays import has_tensor as _has_tensor, no_out as _no_out
 
 __all__ = [
     "argpartition", "argsort", "argwhere", "choose", "compress", "extract", "flatnonzero",
@@ -40,14 +41,6 @@ _SortKind: TypeAlias = Literal["quicksort", "mergesort", "heapsort", "stable"]
 
 
 # ---- helpers ----------------------------------------------------------------------------
-
-
-def _has_tensor(obj: object) -> bool:
-    if isinstance(obj, Tensor):
-        return True
-    if isinstance(obj, (list, tuple)):
-        return any(_has_tensor(o) for o in obj)
-    return False
 
 
 def _raw(obj: Any) -> Any:
@@ -72,11 +65,6 @@ def _as_tensor(result: Any) -> Any:
                        else np.asarray(result))
 
 
-
-
-def _no_out(out: object, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
 def _no_order(order: object, name: str) -> None:

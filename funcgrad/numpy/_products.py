@@ -19,7 +19,7 @@ from numpy.lib.array_utils import normalize_axis_index
 from .. import ops
 from ..ops import products as _products
 from .._typing import ArrayLike
-from ._arrays import array_of, operand
+from ._arrays import any_tensor as _any_tensor, array_of, dtype_of as _dtype, no_out as _no_out, operand
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 
@@ -27,25 +27,11 @@ __all__ = ["dot", "vdot", "inner", "outer", "tensordot", "einsum", "einsum_path"
            "vecdot", "matvec", "vecmat"]
 
 
-def _any_tensor(*args: object) -> bool:
-    return any(isinstance(a, Tensor) for a in args)
-
-
 def _operand(a: ArrayLike) -> Any:
     """A Tensor (or device array) as is; anything else as an array."""
     return operand(a)
 
 
-
-
-def _dtype(a: ArrayLike) -> np.dtype[Any]:
-    dtype: np.dtype[Any] = array_of(a).dtype
-    return dtype
-
-
-def _no_out(out: object, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
 def _contract_axes(a: Any, b: Any, axes_a: Sequence[int], axes_b: Sequence[int]) -> Any:

@@ -22,7 +22,7 @@ from .. import ops
 from .._typing import ArrayLike, Axis, DTypeLike
 from ..ops import joining
 from ..backend import namespace
-from ._arrays import array_of, host, operand
+from ._arrays import array_of, dtype_of as _dtype, has_tensor as _has_tensor, host, no_out as _no_out, operand
 from ..tensor import Tensor, _from_array
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from ._api import _Casting
@@ -42,16 +42,6 @@ __all__ = [
 # ---- helpers ----------------------------------------------------------------------------
 
 
-def _has_tensor(*items: object) -> bool:
-    """Whether a Tensor is among ``items`` or inside their (nested) lists and tuples."""
-    for item in items:
-        if isinstance(item, Tensor):
-            return True
-        if isinstance(item, (list, tuple)) and _has_tensor(*item):
-            return True
-    return False
-
-
 def _arr(a: ArrayLike) -> Any:
     """A Tensor as is, nested lists holding Tensors stacked on the tape, else a NumPy array."""
     if isinstance(a, Tensor):
@@ -59,16 +49,6 @@ def _arr(a: ArrayLike) -> Any:
     return _asarray(a) if _has_tensor(a) else operand(a)
 
 
-
-
-def _dtype(a: ArrayLike) -> np.dtype[Any]:
-    dtype: np.dtype[Any] = array_of(a).dtype
-    return dtype
-
-
-def _no_out(out: object, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
 def _sequence(tup: ArrayLike, name: str) -> list[Any]:

@@ -20,7 +20,7 @@ from .. import backend as _backend
 from .. import ops
 from ..ops import stats as _stats
 from ..backend import is_cuda_array
-from ._arrays import array_of, host as _host, operand
+from ._arrays import any_tensor as _any_tensor, array_of, host as _host, no_out as _no_out, operand
 from ..tensor import Tensor, _from_array
 from ..tensor import _unwrap as _data  # a Tensor's array; anything else as is
 from .._typing import Array, ArrayLike, Axis, DTypeLike
@@ -36,15 +36,6 @@ _AxisError = getattr(np, "exceptions", np).AxisError
 
 
 # ---- helpers ----------------------------------------------------------------------------
-
-
-def _any_tensor(*xs: Any) -> bool:
-    return builtins.any(isinstance(x, Tensor) for x in xs)
-
-
-def _no_out(out: object, name: str) -> None:
-    if out is not None:
-        raise TypeError(f"funcgrad.numpy.{name}: out= cannot be differentiated; assign the result instead")
 
 
 def _given(**kwargs: Any) -> dict[str, Any]:

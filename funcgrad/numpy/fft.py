@@ -32,6 +32,7 @@ from .. import ops
 from ..ops import fft as _prim
 from ..tensor import Tensor
 from .._typing import ArrayLike, Axis
+from ._arrays import no_out
 
 __all__ = [
     "fft", "ifft", "rfft", "irfft", "fft2", "ifft2", "rfft2", "irfft2", "fftn", "ifftn",
@@ -43,13 +44,6 @@ _NormKind = Union[Literal["backward", "ortho", "forward"], None]
 
 
 # ---- arguments, as NumPy reads them -----------------------------------------------------
-
-
-def _no_out(out: object, name: str) -> None:
-    if out is not None:
-        raise TypeError(
-            f"funcgrad.numpy.fft.{name}: out= cannot be differentiated; assign the result instead"
-        )
 
 
 def _norm(norm: str | None) -> str:
@@ -198,7 +192,7 @@ def fft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = No
     tensor([ 3.+0.j,  1.-2.j, -1.+0.j,  1.+2.j], dtype=funcgrad.complex128,
            grad_fn=<FftnBackward0>)
     """
-    _no_out(out, "fft")
+    no_out(out, "fft", "fft")
     if not isinstance(a, Tensor):
         return np.fft.fft(a, n, axis, norm)
     return _c2c(a, *_one_axis(a, n, axis), _norm(norm), False)
@@ -214,7 +208,7 @@ def ifft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = N
     >>> fnp.fft.ifft(np.array([0.0, 4.0, 0.0, 0.0]))
     array([ 1.+0.j,  0.+1.j, -1.+0.j,  0.-1.j])
     """
-    _no_out(out, "ifft")
+    no_out(out, "ifft", "fft")
     if not isinstance(a, Tensor):
         return np.fft.ifft(a, n, axis, norm)
     return _c2c(a, *_one_axis(a, n, axis), _norm(norm), True)
@@ -232,7 +226,7 @@ def rfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = N
     >>> fnp.fft.rfft(x)
     tensor([10.+0.j, -2.+2.j, -2.+0.j], dtype=funcgrad.complex128, grad_fn=<RfftnBackward0>)
     """
-    _no_out(out, "rfft")
+    no_out(out, "rfft", "fft")
     if not isinstance(a, Tensor):
         return np.fft.rfft(a, n, axis, norm)
     return _r2c(a, *_one_axis(a, n, axis), _norm(norm), "rfft")
@@ -250,7 +244,7 @@ def irfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = 
     >>> fnp.fft.irfft(np.array([4.0, 0.0, 0.0]))
     array([1., 1., 1., 1.])
     """
-    _no_out(out, "irfft")
+    no_out(out, "irfft", "fft")
     if not isinstance(a, Tensor):
         return np.fft.irfft(a, n, axis, norm)
     return _c2r(a, *_one_axis(a, n, axis, inverse_real=True), _norm(norm), "irfft")
@@ -267,7 +261,7 @@ def hfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = N
     >>> fnp.fft.hfft(np.array([1.0, 1.0, 0.0]))
     array([ 3.,  1., -1.,  1.])
     """
-    _no_out(out, "hfft")
+    no_out(out, "hfft", "fft")
     if not isinstance(a, Tensor):
         return np.fft.hfft(a, n, axis, norm)
     sizes, axes = _one_axis(a, n, axis, inverse_real=True)
@@ -287,7 +281,7 @@ def ihfft(a: ArrayLike, n: int | None = None, axis: int = -1, norm: _NormKind = 
     >>> fnp.fft.ihfft(np.array([3.0, 1.0, -1.0, 1.0]))
     array([1.-0.j, 1.-0.j, 0.-0.j])
     """
-    _no_out(out, "ihfft")
+    no_out(out, "ihfft", "fft")
     if not isinstance(a, Tensor):
         return np.fft.ihfft(a, n, axis, norm)
     sizes, axes = _one_axis(a, n, axis)
@@ -310,7 +304,7 @@ def fftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | Non
     array([[4.+0.j, 0.+0.j],
            [0.+0.j, 0.+0.j]])
     """
-    _no_out(out, "fftn")
+    no_out(out, "fftn", "fft")
     if not isinstance(a, Tensor):
         return np.fft.fftn(a, s, axes, norm)
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), False)
@@ -327,7 +321,7 @@ def ifftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | No
     array([[1.+0.j, 1.+0.j],
            [1.+0.j, 1.+0.j]])
     """
-    _no_out(out, "ifftn")
+    no_out(out, "ifftn", "fft")
     if not isinstance(a, Tensor):
         return np.fft.ifftn(a, s, axes, norm)
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), True)
@@ -345,7 +339,7 @@ def rfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | No
     array([[8.+0.j, 0.+0.j, 0.+0.j],
            [0.+0.j, 0.+0.j, 0.+0.j]])
     """
-    _no_out(out, "rfftn")
+    no_out(out, "rfftn", "fft")
     if not isinstance(a, Tensor):
         return np.fft.rfftn(a, s, axes, norm)
     return _r2c(a, *_cook(a._data.shape, s, axes), _norm(norm), "rfftn")
@@ -363,7 +357,7 @@ def irfftn(a: ArrayLike, s: Sequence[int] | None = None, axes: Sequence[int] | N
     array([[1., 1., 1., 1.],
            [1., 1., 1., 1.]])
     """
-    _no_out(out, "irfftn")
+    no_out(out, "irfftn", "fft")
     if not isinstance(a, Tensor):
         return np.fft.irfftn(a, s, axes, norm)
     return _c2r(a, *_cook(a._data.shape, s, axes, inverse_real=True), _norm(norm), "irfftn")
@@ -381,7 +375,7 @@ def fft2(a: ArrayLike, s: Sequence[int] | None = None,
     array([[2.+0.j, 0.+0.j],
            [0.+0.j, 2.+0.j]])
     """
-    _no_out(out, "fft2")
+    no_out(out, "fft2", "fft")
     if not isinstance(a, Tensor):
         return np.fft.fft2(a, s, axes, norm)
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), False)
@@ -399,7 +393,7 @@ def ifft2(a: ArrayLike, s: Sequence[int] | None = None,
     array([[1., 0.],
            [0., 1.]])
     """
-    _no_out(out, "ifft2")
+    no_out(out, "ifft2", "fft")
     if not isinstance(a, Tensor):
         return np.fft.ifft2(a, s, axes, norm)
     return _c2c(a, *_cook(a._data.shape, s, axes), _norm(norm), True)
@@ -418,7 +412,7 @@ def rfft2(a: ArrayLike, s: Sequence[int] | None = None,
     array([[4.+0.j, 0.+0.j],
            [0.+0.j, 0.+0.j]])
     """
-    _no_out(out, "rfft2")
+    no_out(out, "rfft2", "fft")
     if not isinstance(a, Tensor):
         return np.fft.rfft2(a, s, axes, norm)
     return _r2c(a, *_cook(a._data.shape, s, axes), _norm(norm), "rfft2")
@@ -436,7 +430,7 @@ def irfft2(a: ArrayLike, s: Sequence[int] | None = None,
     array([[1., 1.],
            [1., 1.]])
     """
-    _no_out(out, "irfft2")
+    no_out(out, "irfft2", "fft")
     if not isinstance(a, Tensor):
         return np.fft.irfft2(a, s, axes, norm)
     return _c2r(a, *_cook(a._data.shape, s, axes, inverse_real=True), _norm(norm), "irfft2")

@@ -42,6 +42,7 @@ from ..ops import decompositions as _dec
 from ..tensor import Tensor
 from ..tensor import _shape_of as _shape  # a Tensor's, an array's or a number's shape
 from .._typing import ArrayLike, Axis, DTypeLike
+from ._arrays import dtype_of as _dtype, no_out
 
 __all__ = [
     "cholesky", "cond", "cross", "det", "diagonal", "eig", "eigh", "eigvals", "eigvalsh", "inv",
@@ -79,12 +80,6 @@ def _device_xp(x: Any) -> Any:
 def _arr(x: ArrayLike) -> Any:
     """A Tensor or a device array as is; anything else (a list, a number) as an array."""
     return x if isinstance(x, Tensor) or is_cuda_array(x) else np.asarray(x)
-
-
-def _dtype(x: ArrayLike) -> np.dtype[Any]:
-    if isinstance(x, Tensor):
-        return x._data.dtype  # type: ignore[no-any-return]
-    return x.dtype if is_cuda_array(x) else np.asarray(x).dtype
 
 
 def _on_device(*xs: Any) -> bool:
@@ -131,13 +126,6 @@ def _moveaxis(x: Any, source: Sequence[int], destination: Sequence[int]) -> Any:
     for dest, src in sorted(zip(destination, source)):
         order.insert(dest, src)
     return ops.permute(x, tuple(order))
-
-
-def _no_out(out: object, name: str) -> None:
-    if out is not None:
-        raise TypeError(
-            f"funcgrad.numpy.linalg.{name}: out= cannot be differentiated; assign the result instead"
-        )
 
 
 # ---- inverses and determinants ----------------------------------------------------------
@@ -973,7 +961,7 @@ def multi_dot(arrays: Iterable[ArrayLike], *, out: None = None) -> Any:
     >>> fg.grad(lambda c: fnp.linalg.multi_dot([a, b, c]).sum())(c)
     array([6., 6., 6., 6.])
     """
-    _no_out(out, "multi_dot")
+    no_out(out, "multi_dot", "linalg")
     arrays = list(arrays)
     if not _is_tensor(*arrays) and not _on_device(*arrays):
         return np.linalg.multi_dot(arrays)
