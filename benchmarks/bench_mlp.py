@@ -95,6 +95,21 @@ def _funcgrad_mlp_cases(P, X, Y):
     return tensor_step, grad_step, clear
 
 
+def _autograd_mlp_cases(autograd, P, X, Y, want, tol):
+    """HIPS autograd's value_and_grad of the MLP loss (workloads mlp and memory)."""
+    import autograd.numpy as anp
+    from autograd.scipy.special import logsumexp
+
+    def loss(P, X, Y):
+        h = anp.tanh(X @ P["W1"] + P["b1"])
+        z = h @ P["W2"] + P["b2"]
+        return -anp.sum((z - logsumexp(z, axis=1, keepdims=True)) * Y) / X.shape[0]
+
+    vg = autograd.value_and_grad(loss)
+    check_close("HIPS autograd", vg(P, X, Y), want, **tol)
+    return [Case("HIPS autograd", lambda: vg(P, X, Y))]
+
+
 def build_mlp(cfg):
     sizes = dict(n=256, d=784, h=512, c=10)   # --quick too: the bar is about this size
     P, X, Y = mlp_problem(**sizes)
@@ -135,17 +150,7 @@ def build_mlp(cfg):
         return [Case("PyTorch eager", step)]
 
     def autograd_cases(autograd):
-        import autograd.numpy as anp
-        from autograd.scipy.special import logsumexp
-
-        def loss(P, X, Y):
-            h = anp.tanh(X @ P["W1"] + P["b1"])
-            z = h @ P["W2"] + P["b2"]
-            return -anp.sum((z - logsumexp(z, axis=1, keepdims=True)) * Y) / X.shape[0]
-
-        vg = autograd.value_and_grad(loss)
-        check_close("HIPS autograd", vg(P, X, Y), want, **tol)
-        return [Case("HIPS autograd", lambda: vg(P, X, Y))]
+        return _autograd_mlp_cases(autograd, P, X, Y, want, tol)
 
     def mygrad_cases(mg):
         T = {k: mg.tensor(v) for k, v in P.items()}
@@ -209,17 +214,7 @@ def build_memory(cfg):
     peers = Peers(cfg, built.cases, built.notes)
 
     def autograd_cases(autograd):
-        import autograd.numpy as anp
-        from autograd.scipy.special import logsumexp
-
-        def loss(P, X, Y):
-            h = anp.tanh(X @ P["W1"] + P["b1"])
-            z = h @ P["W2"] + P["b2"]
-            return -anp.sum((z - logsumexp(z, axis=1, keepdims=True)) * Y) / X.shape[0]
-
-        vg = autograd.value_and_grad(loss)
-        check_close("HIPS autograd", vg(P, X, Y), want, **tol)
-        return [Case("HIPS autograd", lambda: vg(P, X, Y))]
+        return _autograd_mlp_cases(autograd, P, X, Y, want, tol)
 
     def mygrad_cases(mg):
         T = {k: mg.tensor(v) for k, v in P.items()}
